@@ -1,0 +1,57 @@
+# The GAN book. `make book` sets everything up and builds the book; `make test` sets everything
+# up and runs the tests. Both are safe to re-run: nothing is reinstalled or re-executed unless
+# its inputs changed.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHAPTERS_OUT := book/chapters
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _vendor/mathjax/es5/tex-chtml.js
+# pip reads the machine's config; its notices about missing local mirrors are noise here
+PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: setup execute book test benchmark clean help
+
+help:
+	@echo "make book       set up, execute every chapter (quick profile) and build the HTML book"
+	@echo "make test       set up, then run the unit tests and nbval over every executed chapter"
+	@echo "make benchmark  run the speed benchmarks in benchmarks/"
+	@echo "make clean      remove the build, the executed chapters and the virtual environment"
+
+# The stamp is newer than pyproject.toml once its pins are installed.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing ganlib and the pinned dependencies into $(VENV) (once)"
+	@$(PIP_QUIET) $(PY) -m pip install -q -e '.[book,test]' 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	@touch $@
+
+setup: $(VENV)/.installed
+
+# The runner skips chapters whose notebook, parameters and ganlib sources did not change.
+execute: setup
+	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --no-fail-checks --quiet
+
+# MathJax is served from the built site so that formulas render with no network.
+$(MATHJAX):
+	@echo "vendoring mathjax@$(MATHJAX_VERSION) from the npm registry (once)"
+	@rm -rf _vendor/mathjax && mkdir -p _vendor/mathjax
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null) && \
+	  tar -xzf $$tmp/mathjax-$(MATHJAX_VERSION).tgz -C $$tmp && \
+	  cp -r $$tmp/package/es5 _vendor/mathjax/ && rm -rf $$tmp
+
+book: execute $(MATHJAX)
+	@$(VENV)/bin/jupyter-book build . --quiet --warningiserror --keep-going > _build.log 2>&1 || { cat _build.log; exit 1; }
+	@echo "book built: $(CURDIR)/_build/html/index.html"
+
+test: setup
+	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --quiet
+	@$(PY) -m pytest -q tests --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS_OUT)/*.ipynb
+
+benchmark: setup
+	@$(PY) benchmarks/train_speed.py
+
+clean:
+	rm -rf _build _build.log $(CHAPTERS_OUT) _vendor $(VENV)

@@ -1,0 +1,6 @@
+"""``python -m ganlib``: see :mod:`ganlib.runner`."""
+import sys
+
+from .runner import main
+
+sys.exit(main())

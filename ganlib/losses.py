@@ -1,0 +1,83 @@
+"""GAN losses as pure functions of critic outputs (chapters 2-5).
+
+Convention, everywhere: every function takes ``(d_real, d_fake)``, the raw critic outputs
+(logits, before any sigmoid) on a real and a fake batch, and returns a scalar mean loss to be
+*minimised*. D(x) = sigmoid(d_real) is the probability that x is real. Logs of sigmoids are
+written with ``softplus``: log D = -softplus(-logit) and log(1 - D) = -softplus(logit), which
+stays finite where D saturates.
+
+A loss is a :class:`GANLoss` pair ``(d_loss, g_loss)`` kept in the :data:`LOSSES` registry;
+:func:`get_loss` looks one up by name. Later chapters add their entries here.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import torch
+import torch.nn.functional as F
+
+__all__ = [
+    "GANLoss",
+    "LOSSES",
+    "get_loss",
+    "d_cross_entropy",
+    "g_minimax",
+    "g_non_saturating",
+    "g_max_likelihood",
+]
+
+
+def d_cross_entropy(d_real, d_fake):
+    """-E log D(x) - E log(1 - D(G(z))): the discriminator's binary cross-entropy.
+
+    Minimising it maximises V(G, D) of the original paper.
+    """
+    return F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+
+
+def g_minimax(d_real, d_fake):
+    """E log(1 - D(G(z))), the generator's side of the minimax game (saturates when D wins)."""
+    return -F.softplus(d_fake).mean()
+
+
+def g_non_saturating(d_real, d_fake):
+    """-E log D(G(z)): the heuristic, non-saturating generator loss."""
+    return F.softplus(-d_fake).mean()
+
+
+def g_max_likelihood(d_real, d_fake):
+    """-1/2 E exp(sigmoid^-1(D(G(z)))) = -1/2 E exp(logit): the maximum-likelihood game.
+
+    Under the optimal D, exp(logit) = p_data / p_g, and the expected gradient of this loss is
+    that of KL(p_data || p_g).
+    """
+    return -0.5 * torch.exp(d_fake).mean()
+
+
+class GANLoss(NamedTuple):
+    """A discriminator loss and a generator loss, both ``f(d_real, d_fake) -> scalar``.
+
+    ``g_uses_real`` says whether the generator loss reads ``d_real`` (relativistic losses do);
+    when it is False the training loop passes ``None`` and saves a forward pass.
+    """
+
+    d_loss: Callable
+    g_loss: Callable
+    g_uses_real: bool = False
+
+
+LOSSES: dict[str, GANLoss] = {
+    "minimax": GANLoss(d_cross_entropy, g_minimax),
+    "non_saturating": GANLoss(d_cross_entropy, g_non_saturating),
+    "max_likelihood": GANLoss(d_cross_entropy, g_max_likelihood),
+}
+
+
+def get_loss(name):
+    """The :class:`GANLoss` registered under ``name``; a clear error lists the valid names."""
+    if isinstance(name, GANLoss):
+        return name
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(sorted(LOSSES))}") from None

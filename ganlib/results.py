@@ -1,0 +1,96 @@
+"""What a notebook measured and judged: ``record`` a metric, ``check`` a claim.
+
+Inside a run of ``python -m ganlib run`` every call is also appended, one JSON object a line,
+to the file named by the environment variable ``GANLIB_RESULTS``; the runner gathers those lines
+into the chapter's ``results.json`` (schema: ``ganlib.runner.RESULTS_SCHEMA``). Run by hand or
+under nbval, the variable is unset and nothing is written. A failed check never raises: the
+notebook goes on and the runner counts the failure.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+
+__all__ = ["record", "check", "checks", "metrics", "summary", "RESULTS_ENV"]
+
+RESULTS_ENV = "GANLIB_RESULTS"
+_ENTRIES: list[dict] = []
+
+
+def _plain(value):
+    """JSON-friendly copy of a number, array, tensor or nested list of them."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (np.generic,)):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _fmt(value):
+    """Short, stable text for a value: floats to 4 significant digits."""
+    if isinstance(value, float):
+        return "inf" if math.isinf(value) else f"{value:.4g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value[:8]) + (", ..." if len(value) > 8 else "") + "]"
+    return str(value)
+
+
+def _emit(entry):
+    _ENTRIES.append(entry)
+    path = os.environ.get(RESULTS_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, allow_nan=True) + "\n")
+
+
+def record(name, value):
+    """Record a metric under ``name`` and return ``value`` unchanged."""
+    _emit({"kind": "metric", "name": str(name), "value": _plain(value)})
+    return value
+
+
+def check(name, passed, value=None, expected=None):
+    """Judge a claim: print one PASS/FAIL line and record the verdict with its numbers.
+
+    ``value`` is what was measured and ``expected`` what the claim says (a number or a short
+    text such as ``"< 0.05"``). Returns ``passed`` as a bool.
+    """
+    passed = bool(passed)
+    entry = {"kind": "check", "name": str(name), "passed": passed, "value": _plain(value), "expected": _plain(expected)}
+    _emit(entry)
+    line = f"{'PASS' if passed else 'FAIL'}  {name}"
+    if value is not None:
+        line += f": measured {_fmt(entry['value'])}"
+    if expected is not None:
+        line += f", expected {_fmt(entry['expected'])}"
+    print(line)
+    return passed
+
+
+def checks():
+    """The checks recorded so far in this process, oldest first."""
+    return [e for e in _ENTRIES if e["kind"] == "check"]
+
+
+def metrics():
+    """The metrics recorded so far in this process, as a name -> value dict."""
+    return {e["name"]: e["value"] for e in _ENTRIES if e["kind"] == "metric"}
+
+
+def summary():
+    """A one-line-per-check table of this process's verdicts, for a chapter's closing cell."""
+    rows = checks()
+    width = max((len(r["name"]) for r in rows), default=5)
+    lines = [f"{'check':<{width}}  verdict"] + [f"{r['name']:<{width}}  {'PASS' if r['passed'] else 'FAIL'}" for r in rows]
+    failed = sum(not r["passed"] for r in rows)
+    lines.append(f"{len(rows) - failed} passed, {failed} failed")
+    return "\n".join(lines)

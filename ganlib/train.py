@@ -1,0 +1,158 @@
+"""The alternating GAN training loop: Algorithm 1 of the original paper (chapter 2).
+
+Each round makes ``d_steps`` discriminator updates (k in the paper, ``n_critic`` in WGAN) and
+then ``g_steps`` generator updates. Losses come from the :mod:`ganlib.losses` registry.
+
+The loop never waits on the device inside a step: per-step numbers stay on the device and are
+copied to the host once every ``log_every`` steps, where callbacks also run.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .losses import get_loss
+
+__all__ = ["TrainConfig", "History", "train_gan", "make_optimizer"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = 1000  # generator rounds
+    batch_size: int = 128  # samples per batch, real and fake alike
+    d_steps: int = 1  # k: discriminator updates per round (0 freezes D)
+    g_steps: int = 1  # generator updates per round (0 freezes G; > 1 lets G overfit a stale D)
+    lr_g: float = 1e-3  # generator learning rate
+    lr_d: float = 1e-3  # discriminator learning rate
+    betas: tuple = (0.5, 0.999)  # Adam's betas (momentum for "sgd", ignored by "rmsprop")
+    optimizer: str = "adam"  # "adam", "sgd" or "rmsprop"
+    loss: str = "non_saturating"  # a name in ganlib.losses.LOSSES
+    log_every: int = 50  # steps between host copies of the logs and callback calls
+    seed: int = 0  # seeds latent draws and data batches
+
+    def __post_init__(self):
+        for name in ("steps", "batch_size", "log_every"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"TrainConfig.{name} must be >= 1, got {getattr(self, name)}")
+        if self.d_steps < 0 or self.g_steps < 0 or self.d_steps + self.g_steps == 0:
+            raise ValueError(f"TrainConfig needs d_steps, g_steps >= 0 and not both 0, got {self.d_steps}, {self.g_steps}")
+        if not (self.lr_g > 0 and self.lr_d > 0):
+            raise ValueError("learning rates must be positive")
+        get_loss(self.loss)  # fails early, naming the valid losses
+        if self.optimizer not in _OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(_OPTIMIZERS)}")
+
+
+_OPTIMIZERS = {
+    "adam": lambda params, lr, betas: torch.optim.Adam(params, lr=lr, betas=betas),
+    "sgd": lambda params, lr, betas: torch.optim.SGD(params, lr=lr, momentum=betas[0]),
+    "rmsprop": lambda params, lr, betas: torch.optim.RMSprop(params, lr=lr),
+}
+
+
+def make_optimizer(name, params, lr, betas=(0.5, 0.999)):
+    """An optimizer by name: "adam", "sgd" (momentum = betas[0]) or "rmsprop"."""
+    return _OPTIMIZERS[name](params, lr, betas)
+
+
+@dataclass
+class History:
+    """Per-step logs of a run, as NumPy arrays, plus the rows that callbacks add.
+
+    ``d_real`` and ``d_fake`` are the mean probabilities D gives to real and fake samples in
+    the last discriminator update of each step; ``metrics`` holds callback rows (dicts).
+    """
+
+    d_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    g_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    d_real: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    d_fake: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    metrics: list = field(default_factory=list)
+
+    def _extend(self, block):  # block: (n, 4) on the host
+        for i, name in enumerate(("d_loss", "g_loss", "d_real", "d_fake")):
+            setattr(self, name, np.concatenate([getattr(self, name), block[:, i]]))
+
+    def metric(self, name):
+        """(steps, values) of a metric that callbacks logged."""
+        rows = [r for r in self.metrics if name in r]
+        return np.array([r["step"] for r in rows]), np.array([r[name] for r in rows])
+
+
+def _batch_sampler(data, batch_size, device, generator):
+    """A function of no arguments that returns one real batch on ``device``."""
+    if torch.is_tensor(data):
+        data = data.to(device)
+        n = len(data)
+        return lambda: data[torch.randint(n, (batch_size,), device=device, generator=generator)]
+    if callable(data):
+        cpu_gen = torch.Generator().manual_seed(int(torch.randint(2**31, (1,), generator=generator, device=device)))
+        return lambda: data(batch_size, cpu_gen).to(device, non_blocking=True)
+    raise TypeError("data must be a tensor of samples or a function (n, generator) -> tensor")
+
+
+def _show_progress(progress):
+    return sys.stderr.isatty() if progress is None else progress
+
+
+def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), progress=None):
+    """Train ``G`` against ``D`` on ``data`` and return a :class:`History`.
+
+    ``d_steps=0`` or ``g_steps=0`` in ``config`` trains one player against the other held fixed.
+    ``data`` is a tensor of real samples (batches drawn with replacement) or a sampler
+    ``f(n, generator) -> tensor``. ``G`` must have a ``latent_dim`` attribute; ``D`` returns one
+    logit per sample. Each callback is called as ``cb(step, G, D, history)`` every
+    ``config.log_every`` steps and after the last one; a dict it returns is added to
+    ``history.metrics``. ``progress=None`` shows a bar only on a terminal.
+    """
+    device = torch.device(device)
+    loss = get_loss(config.loss)
+    G.to(device).train()
+    D.to(device).train()
+    opt_g = make_optimizer(config.optimizer, G.parameters(), config.lr_g, config.betas)
+    opt_d = make_optimizer(config.optimizer, D.parameters(), config.lr_d, config.betas)
+    gen = torch.Generator(device=device).manual_seed(config.seed)
+    real_batch = _batch_sampler(data, config.batch_size, device, gen)
+    latent = lambda: torch.randn(config.batch_size, G.latent_dim, device=device, generator=gen)
+
+    history, pending = History(), []
+    bar = tqdm(total=config.steps, disable=not _show_progress(progress), desc="train", leave=False)
+    nan = torch.full((), float("nan"), device=device)
+    d_loss = g_loss = d_real = d_fake = nan  # what a frozen player logs
+    for step in range(1, config.steps + 1):
+        D.requires_grad_(True)
+        for _ in range(config.d_steps):
+            x_real = real_batch()
+            with torch.no_grad():
+                x_fake = G(latent())
+            d_real, d_fake = D(x_real), D(x_fake)
+            d_loss = loss.d_loss(d_real, d_fake)
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            opt_d.step()
+        # D is frozen while G learns: no gradient is spent on its weights
+        D.requires_grad_(False)
+        for _ in range(config.g_steps):
+            d_real_g = D(real_batch()) if loss.g_uses_real else None
+            g_loss = loss.g_loss(d_real_g, D(G(latent())))
+            opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+            opt_g.step()
+        pending.append(torch.stack([d_loss.detach(), g_loss.detach(),
+                                    torch.sigmoid(d_real.detach()).mean(), torch.sigmoid(d_fake.detach()).mean()]))
+        if step % config.log_every == 0 or step == config.steps:
+            history._extend(torch.stack(pending).cpu().numpy())
+            pending.clear()
+            bar.update(step - bar.n)
+            bar.set_postfix(d_loss=f"{history.d_loss[-1]:.3f}", g_loss=f"{history.g_loss[-1]:.3f}")
+            for cb in callbacks:
+                row = cb(step, G, D, history)
+                if row:
+                    history.metrics.append({"step": step, **row})
+    D.requires_grad_(True)
+    bar.close()
+    return history
