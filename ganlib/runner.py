@@ -367,7 +367,7 @@ def cmd_run(args):
         if "device" in chapter.params:
             params["device"] = _device(args.device or params["device"])
         plans.append((chapter, params))
-    out_dir = Path(args.out)
+    out_dir = Path(args.out).resolve()
     rows, failures = [], 0
     from tqdm.auto import tqdm
 

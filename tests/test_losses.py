@@ -1,0 +1,47 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from ganlib import losses
+
+torch.manual_seed(0)
+D_REAL, D_FAKE = torch.randn(64, dtype=torch.float64) * 3, torch.randn(64, dtype=torch.float64) * 3
+
+
+def test_discriminator_loss_is_binary_cross_entropy():
+    expected = (F.binary_cross_entropy_with_logits(D_REAL, torch.ones_like(D_REAL))
+                + F.binary_cross_entropy_with_logits(D_FAKE, torch.zeros_like(D_FAKE)))
+    torch.testing.assert_close(losses.d_cross_entropy(D_REAL, D_FAKE), expected)
+
+
+def test_generator_losses_match_their_formulas():
+    d = torch.sigmoid(D_FAKE)
+    torch.testing.assert_close(losses.g_minimax(D_REAL, D_FAKE), torch.log(1 - d).mean())
+    torch.testing.assert_close(losses.g_non_saturating(D_REAL, D_FAKE), -torch.log(d).mean())
+    # sigmoid^-1(D) is the logit
+    torch.testing.assert_close(losses.g_max_likelihood(D_REAL, D_FAKE), -0.5 * torch.exp(torch.logit(d)).mean())
+
+
+def test_losses_stay_finite_where_d_saturates():
+    huge = torch.tensor([80.0, -80.0])
+    for name, loss in losses.LOSSES.items():
+        assert torch.isfinite(loss.d_loss(huge, huge)), name
+    assert torch.isfinite(losses.g_minimax(None, huge))
+    assert torch.isfinite(losses.g_non_saturating(None, huge))
+
+
+def test_minimax_gradient_vanishes_when_d_rejects_fakes():
+    # the saturation argument of chapter 3, on the loss itself: d(loss)/d(logit) = -sigmoid(logit)
+    logit = torch.tensor([-10.0], requires_grad=True)
+    losses.g_minimax(None, logit).backward()
+    assert abs(float(logit.grad)) < 1e-4
+    logit = torch.tensor([-10.0], requires_grad=True)
+    losses.g_non_saturating(None, logit).backward()
+    assert abs(float(logit.grad)) > 0.99
+
+
+def test_registry_lookup_and_clear_error():
+    assert losses.get_loss("minimax").g_loss is losses.g_minimax
+    assert losses.get_loss(losses.LOSSES["non_saturating"]) is losses.LOSSES["non_saturating"]
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; choose one of: max_likelihood, minimax"):
+        losses.get_loss("hinge")

@@ -1,0 +1,35 @@
+import numpy as np
+import pytest
+import torch
+
+from ganlib.data import grid_mixture
+from ganlib.metrics import mode_coverage, wasserstein1
+
+
+def test_mode_coverage_of_the_data_itself():
+    mix = grid_mixture()
+    x = mix.sample(2500, torch.Generator().manual_seed(0))
+    cov = mode_coverage(x, mix.centers, mix.std)
+    assert cov.modes_covered == 25 and cov.n_modes == 25
+    # within 3 std in 2-D: P(chi2 with 2 dof <= 9) = 1 - exp(-4.5) = 0.9889
+    assert abs(cov.hq_ratio - (1 - np.exp(-4.5))) < 0.008
+    assert sum(cov.counts) == round(cov.hq_ratio * 2500)
+
+
+def test_mode_coverage_of_a_collapsed_generator():
+    mix = grid_mixture()
+    collapsed = torch.tensor(mix.centers[0]).repeat(2500, 1) + 0.01
+    cov = mode_coverage(collapsed, mix.centers, mix.std)
+    assert cov.modes_covered == 1 and cov.hq_ratio == 1.0
+    off = mode_coverage(torch.full((100, 2), 1.0), mix.centers, mix.std)  # between modes
+    assert off.modes_covered == 0 and off.hq_ratio == 0.0
+    with pytest.raises(ValueError, match="must be"):
+        mode_coverage(torch.zeros(10, 3), mix.centers, mix.std)
+
+
+def test_wasserstein1_of_shifted_samples():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 2))
+    assert wasserstein1(x, x + np.array([3.0, 4.0])) == pytest.approx(5.0, rel=1e-9)
+    assert wasserstein1(x[:, 0], x[:, 0] + 2.0) == pytest.approx(2.0, rel=1e-9)
+    assert wasserstein1(x, x) == pytest.approx(0.0, abs=1e-12)

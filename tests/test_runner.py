@@ -1,0 +1,151 @@
+"""The runner (`python -m ganlib`), on tiny chapters that each test writes for itself."""
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+import torch
+
+from ganlib.runner import main
+
+PARAMS = '''steps: int = 3  # loop length; range [1, inf)
+lr: float = 0.1  # a rate; range (0, 1]
+label: str = "x"  # a label
+fail: bool = False  # raise on purpose
+device: str = "auto"  # torch device; one of auto|cpu|cuda'''
+
+BODY = '''import ganlib
+if fail:
+    raise RuntimeError("asked to fail")
+total = sum(range(steps)) * lr
+ganlib.record("total", total)
+ganlib.check("steps is positive", steps > 0, value=steps, expected="> 0")
+ganlib.check("total is below 100", total < 100, value=total, expected="< 100")'''
+
+
+def write_chapter(folder, name, body=BODY, params=PARAMS):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# Tiny chapter {name}"), nbformat.v4.new_code_cell(params),
+                nbformat.v4.new_code_cell(body)]
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+@pytest.fixture
+def book(tmp_path):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    write_chapter(nbs, "01_alpha")
+    # 02 declares no `fail`: an override of it reaches 01 alone
+    write_chapter(nbs, "02_beta", body=BODY.replace("if fail:", "if False:"),
+                  params="\n".join(l for l in PARAMS.splitlines() if not l.startswith("fail")))
+    (nbs / "profiles.yml").write_text("01_alpha:\n  full:\n    steps: 50\n")
+    return nbs, tmp_path / "out"
+
+
+def run(nbs, *args):
+    return main(["--notebooks", str(nbs), *args])
+
+
+def test_list_shows_types_defaults_profiles_and_ranges(book, capsys):
+    nbs, _ = book
+    assert run(nbs, "list") == 0
+    out = capsys.readouterr().out
+    assert "01_alpha: Tiny chapter 01_alpha" in out
+    line = next(l for l in out.splitlines() if l.strip().startswith("steps"))
+    assert line.split()[:6] == ["steps", "int", "3", "3", "50", "[1,"]
+
+
+@pytest.mark.notebook
+def test_run_records_results_and_then_uses_the_cache(book, capsys):
+    nbs, out = book
+    assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=1e-2", "--device", "cpu", "--quiet") == 0
+    results = json.loads((out / "01_alpha.results.json").read_text())
+    assert results["status"] == "ok" and results["profile"] == "quick"
+    assert results["parameters"] == {"steps": 3, "lr": 0.01, "label": "x", "fail": False, "device": "cpu"}
+    assert results["metrics"] == {"total": pytest.approx(0.03)}
+    assert [c["passed"] for c in results["checks"]] == [True, True]
+    assert set(results["versions"]) == {"python", "torch", "ganlib", "git_commit"}
+    assert results["duration_s"] > 0 and results["started"]
+    executed = nbformat.read(out / "01_alpha.ipynb", as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    capsys.readouterr()
+    # nothing changed: no re-execution
+    mtime = (out / "01_alpha.ipynb").stat().st_mtime_ns
+    assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=1e-2", "--device", "cpu", "--quiet") == 0
+    assert "cached" in capsys.readouterr().out
+    assert (out / "01_alpha.ipynb").stat().st_mtime_ns == mtime
+    # a changed parameter re-executes
+    assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=0.5", "--device", "cpu", "--quiet") == 0
+    assert json.loads((out / "01_alpha.results.json").read_text())["parameters"]["lr"] == 0.5
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "07"], "unknown chapter '07'"),
+    (["run", "01", "-p", "nope=1"], "unknown parameter 'nope'"),
+    (["run", "01", "-p", "steps=abc"], "parameter 'steps' (01_alpha, -p): expected an int, got 'abc'"),
+    (["run", "01", "-p", "steps=1.5"], "expected an int, got 1.5"),
+    (["run", "01", "-p", "steps=0"], "0 is outside the allowed range [1, inf)"),
+    (["run", "01", "-p", "lr=-0.1"], "-0.1 is outside the allowed range (0, 1]"),
+    (["run", "01", "-p", "lr=0"], "is outside the allowed range (0, 1]"),
+    (["run", "01", "-p", "fail=maybe"], "expected a bool"),
+    (["run", "01", "-p", "steps=[1, 2]"], "expected a single scalar value"),
+    (["run", "01", "-p", "steps"], "-p expects NAME=VALUE"),
+    (["run", "01", "-p", "device=gpu"], "'gpu' is not one of auto, cpu, cuda"),
+])
+def test_bad_input_is_one_clear_line_and_runs_nothing(book, capsys, args, message):
+    nbs, out = book
+    assert run(nbs, *args, "--out", str(out)) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_bad_profile_file_is_reported(book, capsys):
+    nbs, out = book
+    (nbs / "profiles.yml").write_text("01_alpha:\n  full:\n    steps: -4\n")
+    assert run(nbs, "run", "--out", str(out)) == 2
+    assert "profile 'full'): -4 is outside the allowed range" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_without_cuda_is_refused_from_the_command_line(book, tmp_path):
+    nbs, out = book
+    proc = subprocess.run([sys.executable, "-m", "ganlib", "--notebooks", str(nbs), "run", "01", "--device", "cuda",
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: device 'cuda' was asked for, but CUDA is not available on this machine"
+    assert not out.exists()
+
+
+@pytest.mark.notebook
+def test_failed_checks_set_the_exit_status(book, capsys):
+    nbs, out = book
+    assert run(nbs, "run", "02", "--out", str(out), "-p", "steps=20", "-p", "lr=1", "--quiet") == 1
+    results = json.loads((out / "02_beta.results.json").read_text())
+    assert results["status"] == "ok" and [c["passed"] for c in results["checks"]] == [True, False]
+    row = capsys.readouterr().out.splitlines()[1].split()  # chapter, status, time, passed/failed
+    assert (row[0], row[1], row[-1]) == ("02_beta", "ok", "1/1")
+    assert run(nbs, "run", "02", "--out", str(out), "-p", "steps=20", "-p", "lr=1", "--quiet",
+               "--no-fail-checks") == 0
+
+
+@pytest.mark.notebook
+def test_a_raising_chapter_keeps_earlier_results_and_does_not_stop_the_batch(book, capsys):
+    nbs, out = book
+    assert run(nbs, "run", "01", "--out", str(out), "--quiet") == 0
+    good = (out / "01_alpha.results.json").read_text()
+    capsys.readouterr()
+    # a batch in which 01 raises: 02, after it, still runs; 01's good results stay
+    assert run(nbs, "run", "01", "02", "--out", str(out), "-p", "fail=true", "--quiet") == 1
+    assert (out / "01_alpha.results.json").read_text() == good
+    failed = json.loads((out / "failed" / "01_alpha.results.json").read_text())
+    assert failed["status"] == "error" and "asked to fail" in failed["error"]
+    assert (out / "failed" / "01_alpha.ipynb").exists()
+    assert json.loads((out / "02_beta.results.json").read_text())["status"] == "ok"
+    assert not (out / "failed" / "02_beta.ipynb").exists()
+    printed = capsys.readouterr().out
+    assert "error: RuntimeError: asked to fail" in printed
+    assert "01_alpha: failed notebook kept at" in printed
