@@ -33,6 +33,7 @@ setup: $(VENV)/.installed
 # The runner skips chapters whose notebook, parameters and ganlib sources did not change.
 execute: setup
 	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --no-fail-checks --quiet
+	@$(PY) -m ganlib report $(CHAPTERS_OUT) -o $(CHAPTERS_OUT)/run_report.md
 
 # MathJax is served from the built site so that formulas render with no network.
 $(MATHJAX):
@@ -48,7 +49,7 @@ book: execute $(MATHJAX)
 
 test: setup
 	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --quiet
-	@$(PY) -m pytest -q tests --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS_OUT)/*.ipynb
+	@$(PY) -m pytest -q -p no:cacheprovider tests --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS_OUT)/*.ipynb
 
 benchmark: setup
 	@$(PY) benchmarks/train_speed.py

@@ -53,16 +53,16 @@ def _emit(entry):
 
 
 def record(name, value):
-    """Record a metric under ``name`` and return ``value`` unchanged."""
+    """Record a metric under ``name`` (a number, array, tensor, or a list or dict of them)."""
     _emit({"kind": "metric", "name": str(name), "value": _plain(value)})
-    return value
 
 
 def check(name, passed, value=None, expected=None):
     """Judge a claim: print one PASS/FAIL line and record the verdict with its numbers.
 
     ``value`` is what was measured and ``expected`` what the claim says (a number or a short
-    text such as ``"< 0.05"``). Returns ``passed`` as a bool.
+    text such as ``"< 0.05"``). Returns nothing, so a check closing a cell prints only its line;
+    :func:`checks` lists the verdicts.
     """
     passed = bool(passed)
     entry = {"kind": "check", "name": str(name), "passed": passed, "value": _plain(value), "expected": _plain(expected)}
@@ -73,7 +73,6 @@ def check(name, passed, value=None, expected=None):
     if expected is not None:
         line += f", expected {_fmt(entry['expected'])}"
     print(line)
-    return passed
 
 
 def checks():

@@ -245,9 +245,14 @@ def cache_key(chapter, profile, params):
 
 
 def _git_commit():
+    """HEAD's hash, with "-dirty" when tracked files differ from it; None outside a checkout."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
-        return out.stdout.strip() or None
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return head.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -369,7 +374,7 @@ def cmd_run(args):
         plans.append((chapter, params))
     out_dir = Path(args.out).resolve()
     rows, failures = [], 0
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     for chapter, params in tqdm(plans, desc="chapters", disable=len(plans) < 2 or args.quiet):
         key = cache_key(chapter, args.profile, params)
@@ -390,6 +395,49 @@ def cmd_run(args):
     return min(failures, 100)
 
 
+def render_report(out_dir):
+    """A Markdown page on the runs in ``out_dir``: what ran, where, with what, for how long, verdicts."""
+    out_dir = Path(out_dir)
+    runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob("[0-9][0-9]_*.results.json"))]
+    lines = ["# How these chapters were run", "",
+             "Written by `python -m ganlib report` from the `results.json` that each run left beside its",
+             "executed notebook: the profile and parameters, the device and versions, the wall time, and",
+             "the verdict of every check. Timings are of the machine that built this copy of the book.", "",
+             "| chapter | profile | device | started (UTC) | time | checks passed | checks failed |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in runs:
+        passed = sum(c["passed"] for c in r["checks"])
+        lines.append(f"| {r['chapter']} | {r['profile']} | {r['device']} | {r['started']} | {r['duration_s']:.1f} s "
+                     f"| {passed} | {len(r['checks']) - passed} |")
+    for r in runs:
+        v = r["versions"]
+        lines += ["", f"## {r['chapter']}", "",
+                  f"python {v['python']}, torch {v['torch']}, ganlib {v['ganlib']}, commit `{v['git_commit']}`", "",
+                  "Parameters: " + ", ".join(f"`{k}={v_!r}`" for k, v_ in r["parameters"].items()), "",
+                  "| check | verdict | measured | expected |", "| --- | --- | --- | --- |"]
+        for c in r["checks"]:
+            lines.append(f"| {c['name'].replace('|', '/')} | {'PASS' if c['passed'] else 'FAIL'} "
+                         f"| {_cell(c['value'])} | {_cell(c['expected'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value):
+    from .results import _fmt
+
+    return "" if value is None else _fmt(value).replace("|", "/")
+
+
+def cmd_report(args):
+    text = render_report(args.runs)
+    if args.output:
+        out = Path(args.output)
+        if not out.exists() or out.read_text() != text:  # untouched pages are not rebuilt
+            out.write_text(text)
+    else:
+        print(text, end="")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m ganlib", description="List and run the GAN book's chapters.")
     parser.add_argument("--notebooks", default=str(DEFAULT_NOTEBOOKS), help="folder of chapter notebooks")
@@ -407,6 +455,9 @@ def build_parser():
     run.add_argument("--no-fail-checks", action="store_true",
                      help="exit 0 when checks fail (errors still count); failed checks stay in results.json")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    report = sub.add_parser("report", help="a Markdown page on the runs in a folder (for the book)")
+    report.add_argument("runs", help="folder that `run --out` wrote")
+    report.add_argument("-o", "--output", help="write the page here instead of printing it")
     return parser
 
 
@@ -416,6 +467,8 @@ def main(argv=None):
     try:
         if args.command == "list":
             return cmd_list(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_run(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,8 +6,9 @@ from ganlib import results
 def test_check_prints_and_writes_entries(tmp_path, monkeypatch, capsys):
     path = tmp_path / "entries.jsonl"
     monkeypatch.setenv(results.RESULTS_ENV, str(path))
-    assert results.check("x is small", 0.01 < 0.1, value=0.01, expected="< 0.1") is True
-    assert results.check("y is big", False, value=float("inf")) is False
+    results.check("x is small", 0.01 < 0.1, value=0.01, expected="< 0.1")
+    results.check("y is big", False, value=float("inf"))
+    assert [c["passed"] for c in results.checks()[-2:]] == [True, False]
     results.record("curve", [1.0, 2.0])
     out = capsys.readouterr().out.splitlines()
     assert out == ["PASS  x is small: measured 0.01, expected < 0.1", "FAIL  y is big: measured inf"]

@@ -77,6 +77,10 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=1e-2", "--device", "cpu", "--quiet") == 0
     assert "cached" in capsys.readouterr().out
     assert (out / "01_alpha.ipynb").stat().st_mtime_ns == mtime
+    # the report page for the book
+    assert run(nbs, "report", str(out), "-o", str(out / "report.md")) == 0
+    page = (out / "report.md").read_text()
+    assert "| 01_alpha | quick | cpu |" in page and "| steps is positive | PASS | 3 | > 0 |" in page
     # a changed parameter re-executes
     assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=0.5", "--device", "cpu", "--quiet") == 0
     assert json.loads((out / "01_alpha.results.json").read_text())["parameters"]["lr"] == 0.5
