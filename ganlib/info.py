@@ -63,7 +63,7 @@ def self_information(prob, base=None):
 def entropy(p, base=None):
     """H(P) = -sum_x P(x) log P(x)."""
     p = _probabilities(p)
-    return -_xlogy(p, p, base).sum(axis=-1)
+    return -_xlogy(p, p, base).sum(axis=-1) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def cross_entropy(p, q, base=None):

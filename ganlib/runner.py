@@ -407,7 +407,8 @@ def render_report(out_dir):
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in runs:
         passed = sum(c["passed"] for c in r["checks"])
-        lines.append(f"| {r['chapter']} | {r['profile']} | {r['device']} | {r['started']} | {r['duration_s']:.1f} s "
+        started = r["started"][:16].replace("T", " ")
+        lines.append(f"| {r['chapter']} | {r['profile']} | {r['device']} | {started} | {r['duration_s']:.1f} s "
                      f"| {passed} | {len(r['checks']) - passed} |")
     for r in runs:
         v = r["versions"]
@@ -416,7 +417,7 @@ def render_report(out_dir):
                   "Parameters: " + ", ".join(f"`{k}={v_!r}`" for k, v_ in r["parameters"].items()), "",
                   "| check | verdict | measured | expected |", "| --- | --- | --- | --- |"]
         for c in r["checks"]:
-            lines.append(f"| {c['name'].replace('|', '/')} | {'PASS' if c['passed'] else 'FAIL'} "
+            lines.append(f"| {_cell(c['name'])} | {'PASS' if c['passed'] else 'FAIL'} "
                          f"| {_cell(c['value'])} | {_cell(c['expected'])} |")
     return "\n".join(lines) + "\n"
 
@@ -424,7 +425,7 @@ def render_report(out_dir):
 def _cell(value):
     from .results import _fmt
 
-    return "" if value is None else _fmt(value).replace("|", "/")
+    return "" if value is None else _fmt(value).replace("|", "\\|")
 
 
 def cmd_report(args):
