@@ -7,7 +7,8 @@ written with ``softplus``: log D = -softplus(-logit) and log(1 - D) = -softplus(
 stays finite where D saturates.
 
 A loss is a :class:`GANLoss` pair ``(d_loss, g_loss)`` kept in the :data:`LOSSES` registry;
-:func:`get_loss` looks one up by name. Later chapters add their entries here.
+:func:`get_loss` looks one up by name. Later chapters add their entries here. Relativistic
+losses read both batches in the generator loss too (``g_uses_real``).
 """
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ __all__ = [
     "g_minimax",
     "g_non_saturating",
     "g_max_likelihood",
+    "d_rsgan",
+    "g_rsgan",
+    "d_rasgan",
+    "g_rasgan",
 ]
 
 
@@ -54,6 +59,34 @@ def g_max_likelihood(d_real, d_fake):
     return -0.5 * torch.exp(d_fake).mean()
 
 
+# Relativistic losses (Jolicoeur-Martineau, 2018; chapter 3). The critic C outputs logits and
+# the discriminator judges how much more real one sample looks than another.
+
+
+def d_rsgan(d_real, d_fake):
+    """RSGAN's D: -E log sigmoid(C(x_r) - C(x_f)), real and fake paired by batch position."""
+    return F.softplus(-(d_real - d_fake)).mean()
+
+
+def g_rsgan(d_real, d_fake):
+    """RSGAN's G: -E log sigmoid(C(x_f) - C(x_r)); its gradient flows through both batches."""
+    return F.softplus(-(d_fake - d_real)).mean()
+
+
+def d_rasgan(d_real, d_fake):
+    """RaSGAN's D: -E_r log sigmoid(C(x_r) - E_f C(x_f)) - E_f log(1 - sigmoid(C(x_f) - E_r C(x_r)))."""
+    return F.softplus(-(d_real - d_fake.mean())).mean() + F.softplus(d_fake - d_real.mean()).mean()
+
+
+def g_rasgan(d_real, d_fake):
+    """RaSGAN's G: the D loss with the roles of real and fake swapped.
+
+    -E_f log sigmoid(C(x_f) - E_r C(x_r)) - E_r log(1 - sigmoid(C(x_r) - E_f C(x_f))): both
+    terms count; dropping the real one is a classic bug.
+    """
+    return F.softplus(-(d_fake - d_real.mean())).mean() + F.softplus(d_real - d_fake.mean()).mean()
+
+
 class GANLoss(NamedTuple):
     """A discriminator loss and a generator loss, both ``f(d_real, d_fake) -> scalar``.
 
@@ -70,6 +103,8 @@ LOSSES: dict[str, GANLoss] = {
     "minimax": GANLoss(d_cross_entropy, g_minimax),
     "non_saturating": GANLoss(d_cross_entropy, g_non_saturating),
     "max_likelihood": GANLoss(d_cross_entropy, g_max_likelihood),
+    "rsgan": GANLoss(d_rsgan, g_rsgan, g_uses_real=True),
+    "rasgan": GANLoss(d_rasgan, g_rasgan, g_uses_real=True),
 }
 
 

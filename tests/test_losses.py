@@ -45,3 +45,29 @@ def test_registry_lookup_and_clear_error():
     assert losses.get_loss(losses.LOSSES["non_saturating"]) is losses.LOSSES["non_saturating"]
     with pytest.raises(ValueError, match="unknown loss 'hinge'; choose one of: max_likelihood, minimax"):
         losses.get_loss("hinge")
+
+
+def _bce(logits, target):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(target)))
+
+
+def test_rsgan_matches_its_formula():
+    # D: real should look more real than its paired fake; G: the other way round
+    torch.testing.assert_close(losses.d_rsgan(D_REAL, D_FAKE), _bce(D_REAL - D_FAKE, 1))
+    torch.testing.assert_close(losses.g_rsgan(D_REAL, D_FAKE), _bce(D_FAKE - D_REAL, 1))
+
+
+def test_rasgan_matches_its_formula():
+    real_vs_fake, fake_vs_real = D_REAL - D_FAKE.mean(), D_FAKE - D_REAL.mean()
+    torch.testing.assert_close(losses.d_rasgan(D_REAL, D_FAKE), _bce(real_vs_fake, 1) + _bce(fake_vs_real, 0))
+    torch.testing.assert_close(losses.g_rasgan(D_REAL, D_FAKE), _bce(fake_vs_real, 1) + _bce(real_vs_fake, 0))
+
+
+@pytest.mark.parametrize("name", ["rsgan", "rasgan"])
+def test_relativistic_generator_losses_use_the_real_batch(name):
+    loss = losses.get_loss(name)
+    assert loss.g_uses_real
+    d_real = D_REAL.clone().requires_grad_(True)
+    loss.g_loss(d_real, D_FAKE).backward()
+    assert float(d_real.grad.abs().sum()) > 0  # the real critic outputs shape G's loss
+    assert not losses.get_loss("non_saturating").g_uses_real
