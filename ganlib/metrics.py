@@ -7,6 +7,8 @@
   fall on it (PacGAN's 20 for 2,500 samples is the default).
 - :func:`wasserstein1` is the exact Wasserstein-1 distance between two equal-weight sample
   sets, through the optimal-transport solver of POT.
+- :func:`frechet_distance` is the Frechet distance between Gaussians fitted to two feature
+  sets, the formula behind FID (see :mod:`ganlib.digit_metrics` for the features we use).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-__all__ = ["ModeCoverage", "mode_coverage", "wasserstein1"]
+__all__ = ["ModeCoverage", "mode_coverage", "wasserstein1", "frechet_distance"]
 
 
 def _numpy(x):
@@ -65,3 +67,25 @@ def wasserstein1(x, y):
         return float(ot.wasserstein_1d(x[:, 0], y[:, 0], p=1))
     cost = ot.dist(x, y, metric="euclidean")
     return float(ot.emd2(np.full(len(x), 1 / len(x)), np.full(len(y), 1 / len(y)), cost, numItermax=1_000_000))
+
+
+def _psd_sqrt(matrix):
+    values, vectors = np.linalg.eigh(matrix)
+    return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+
+
+def frechet_distance(feats_a, feats_b):
+    """|mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)) for features (N, d) and (M, d).
+
+    The trace of the matrix square root is taken as Tr((S_a^(1/2) S_b S_a^(1/2))^(1/2)), a
+    symmetric form that stays real and stable when the covariances are singular (ReLU features
+    that never fire make them so).
+    """
+    a, b = _numpy(feats_a), _numpy(feats_b)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise ValueError(f"need two (N, d) feature sets with N >= 2 and equal d, got {a.shape} and {b.shape}")
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    root_a = _psd_sqrt(cov_a)
+    tr_covmean = np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0, None)).sum()
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2 * tr_covmean)

@@ -33,3 +33,23 @@ def test_wasserstein1_of_shifted_samples():
     assert wasserstein1(x, x + np.array([3.0, 4.0])) == pytest.approx(5.0, rel=1e-9)
     assert wasserstein1(x[:, 0], x[:, 0] + 2.0) == pytest.approx(2.0, rel=1e-9)
     assert wasserstein1(x, x) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_frechet_distance_closed_forms():
+    from scipy import linalg
+
+    from ganlib.metrics import frechet_distance
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(4000, 3)) @ np.diag([1.0, 2.0, 0.5])
+    b = rng.normal(size=(4000, 3)) @ rng.normal(size=(3, 3)) + 1.0
+    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-8)
+    # against the textbook formula with scipy's matrix square root
+    ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    expected = ((a.mean(0) - b.mean(0)) ** 2).sum() + np.trace(ca + cb - 2 * linalg.sqrtm(ca @ cb).real)
+    assert frechet_distance(a, b) == pytest.approx(expected, rel=1e-8)
+    # 1-D Gaussians: (m1 - m2)^2 + (s1 - s2)^2
+    x = rng.normal(size=(200_000, 1))
+    assert frechet_distance(x, 3 * x + 2) == pytest.approx((2 + 2 * x.mean()) ** 2 + 4 * x.var(ddof=1), rel=1e-9)
+    with pytest.raises(ValueError, match="equal d"):
+        frechet_distance(a, b[:, :2])

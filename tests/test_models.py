@@ -1,3 +1,4 @@
+import numpy as np
 import torch
 
 from ganlib.models import AffineGenerator, MLPDiscriminator, MLPGenerator, mlp
@@ -18,3 +19,36 @@ def test_affine_generator_law_is_exact():
     with torch.no_grad():
         x = G(torch.randn(200_000, 1, generator=torch.Generator().manual_seed(0)))
     assert abs(float(x.mean()) - 2.0) < 0.01 and abs(float(x.std()) - 0.5) < 0.01
+
+
+def test_dcgan_shapes_and_guidelines():
+    from torch import nn
+
+    from ganlib.models import DCGANDiscriminator, DCGANGenerator
+
+    G, D = DCGANGenerator(latent_dim=8, width=16), DCGANDiscriminator(width=16)
+    x = G(torch.randn(4, 8))
+    assert x.shape == (4, 1, 8, 8) and float(x.detach().abs().max()) <= 1.0  # tanh output
+    assert D(x).shape == (4,)
+    mnist = DCGANGenerator(latent_dim=8, width=16, start=7)(torch.randn(2, 8))
+    assert mnist.shape == (2, 1, 28, 28)
+    # no batch norm at G's output or at D's input; ReLU in G, LeakyReLU in D; no pooling anywhere
+    assert isinstance(G.blocks[-1], nn.Tanh) and isinstance(G.blocks[-2], nn.ConvTranspose2d)
+    assert isinstance(D.features[0], nn.Conv2d) and isinstance(D.features[1], nn.LeakyReLU)
+    assert all(m.negative_slope == 0.2 for m in D.modules() if isinstance(m, nn.LeakyReLU))
+    assert any(isinstance(m, nn.ReLU) for m in G.modules())
+    assert not any(isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)) for m in [*G.modules(), *D.modules()])
+    assert all(m.stride == (2, 2) for m in D.modules() if isinstance(m, nn.Conv2d))
+
+
+def test_dcgan_trains_on_digits():
+    from ganlib.data import load_digits
+    from ganlib.models import DCGANDiscriminator, DCGANGenerator
+    from ganlib.train import TrainConfig, train_gan
+
+    images, _ = load_digits()
+    torch.manual_seed(0)
+    G, D = DCGANGenerator(latent_dim=8, width=16), DCGANDiscriminator(width=16)
+    h = train_gan(G, D, images, TrainConfig(steps=10, batch_size=32, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999),
+                                            log_every=5))
+    assert len(h.g_loss) == 10 and np.all(np.isfinite(h.g_loss)) and np.all(np.isfinite(h.d_loss))
