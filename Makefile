@@ -53,6 +53,7 @@ test: setup
 
 benchmark: setup
 	@$(PY) benchmarks/train_speed.py
+	@$(PY) benchmarks/stability_cost.py
 
 clean:
 	rm -rf _build _build.log $(CHAPTERS_OUT) _vendor $(VENV)

@@ -1,4 +1,14 @@
-"""What a notebook measured and judged: ``record`` a metric, ``check`` a claim.
+"""What a notebook measured and judged: ``record`` a metric, ``check`` a fact, ``verdict`` a finding.
+
+Two kinds of judgement, kept apart on purpose:
+
+- :func:`check` is for what must hold if our code is right: an identity, a formula, a bound,
+  a property of a method that theory guarantees. A failed check is a defect; the runner counts
+  it and ``make test`` fails.
+- :func:`verdict` is for an empirical claim from a paper or from the notes (say, "RSGAN is
+  steadier than SGAN") judged by an experiment. Either outcome is a result the book reports
+  with its numbers; "does not hold" is a finding, not a build failure, so such a claim is never
+  bent to pass.
 
 Inside a run of ``python -m ganlib run`` every call is also appended, one JSON object a line,
 to the file named by the environment variable ``GANLIB_RESULTS``; the runner gathers those lines
@@ -14,7 +24,7 @@ import os
 
 import numpy as np
 
-__all__ = ["record", "check", "checks", "metrics", "summary", "RESULTS_ENV"]
+__all__ = ["record", "check", "verdict", "checks", "verdicts", "metrics", "summary", "RESULTS_ENV"]
 
 RESULTS_ENV = "GANLIB_RESULTS"
 _ENTRIES: list[dict] = []
@@ -75,6 +85,29 @@ def check(name, passed, value=None, expected=None):
     print(line)
 
 
+def verdict(name, holds, value=None, expected=None):
+    """Judge an empirical claim: print one HOLDS / DOES NOT HOLD line and record it.
+
+    Use it for claims an experiment may confirm or refute (see the module docstring); for
+    facts that must hold, use :func:`check`. The rule behind ``holds`` must be fixed before the
+    experiment runs and stated in the book beside the line.
+    """
+    holds = bool(holds)
+    entry = {"kind": "verdict", "name": str(name), "holds": holds, "value": _plain(value), "expected": _plain(expected)}
+    _emit(entry)
+    line = f"{'HOLDS' if holds else 'DOES NOT HOLD'}  {name}"
+    if value is not None:
+        line += f": measured {_fmt(entry['value'])}"
+    if expected is not None:
+        line += f", claim {_fmt(entry['expected'])}"
+    print(line)
+
+
+def verdicts():
+    """The verdicts on empirical claims recorded so far in this process, oldest first."""
+    return [e for e in _ENTRIES if e["kind"] == "verdict"]
+
+
 def checks():
     """The checks recorded so far in this process, oldest first."""
     return [e for e in _ENTRIES if e["kind"] == "check"]
@@ -86,10 +119,15 @@ def metrics():
 
 
 def summary():
-    """A one-line-per-check table of this process's verdicts, for a chapter's closing cell."""
-    rows = checks()
-    width = max((len(r["name"]) for r in rows), default=5)
+    """A one-line-per-judgement table of this process's checks and verdicts, for a chapter's closing cell."""
+    rows, claims = checks(), verdicts()
+    width = max((len(r["name"]) for r in rows + claims), default=5)
     lines = [f"{'check':<{width}}  verdict"] + [f"{r['name']:<{width}}  {'PASS' if r['passed'] else 'FAIL'}" for r in rows]
     failed = sum(not r["passed"] for r in rows)
     lines.append(f"{len(rows) - failed} passed, {failed} failed")
+    if claims:
+        lines += ["", f"{'empirical claim':<{width}}  verdict"]
+        lines += [f"{r['name']:<{width}}  {'holds' if r['holds'] else 'does not hold'}" for r in claims]
+        held = sum(r["holds"] for r in claims)
+        lines.append(f"{held} hold, {len(claims) - held} do not")
     return "\n".join(lines)

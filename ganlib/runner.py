@@ -15,7 +15,7 @@ beside it (schema below). A chapter that raises is kept as ``OUT/failed/NN_topic
 never replaces an earlier good run. A run whose notebook, parameters and ganlib sources are
 unchanged since the last good run is skipped (``--force`` re-executes).
 
-``results.json`` schema (version 1)::
+``results.json`` schema (version 2; version 1 lacked ``verdicts``)::
 
     schema        1
     chapter       "01_information_theory"
@@ -30,6 +30,8 @@ unchanged since the last good run is skipped (``--force`` re-executes).
     cache_key     sha256 of notebook, parameters and ganlib sources
     metrics       {name: value} from ganlib.results.record
     checks        [{name, passed, value, expected}] from ganlib.results.check
+    verdicts      [{name, holds, value, expected}] from ganlib.results.verdict: empirical
+                  claims; "does not hold" is reported, never counted as a failure
 """
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ from .runtime import resolve_device
 
 __all__ = ["main", "Chapter", "Param", "discover", "RESULTS_SCHEMA", "UsageError"]
 
-RESULTS_SCHEMA = 1
+RESULTS_SCHEMA = 2
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS = ROOT / "notebooks"
 PROFILES = ("quick", "full")
@@ -265,15 +267,17 @@ def _versions():
 
 
 def _read_entries(path):
-    metrics, checks = {}, []
+    metrics, checks, verdicts = {}, [], []
     if path.exists():
         for line in path.read_text().splitlines():
             entry = json.loads(line)
             if entry["kind"] == "metric":
                 metrics[entry["name"]] = entry["value"]
+            elif entry["kind"] == "verdict":
+                verdicts.append({k: entry[k] for k in ("name", "holds", "value", "expected")})
             else:
                 checks.append({k: entry[k] for k in ("name", "passed", "value", "expected")})
-    return metrics, checks
+    return metrics, checks, verdicts
 
 
 def _write_json(path, obj):
@@ -308,7 +312,7 @@ def run_chapter(chapter, profile, params, out_dir, key, progress=True):
             os.environ.pop(RESULTS_ENV, None)
         else:
             os.environ[RESULTS_ENV] = old_env
-    results["metrics"], results["checks"] = _read_entries(entries)
+    results["metrics"], results["checks"], results["verdicts"] = _read_entries(entries)
     dest = out_dir if results["status"] == "ok" else out_dir / "failed"
     dest.mkdir(parents=True, exist_ok=True)
     if executed.exists():
@@ -402,14 +406,18 @@ def render_report(out_dir):
     lines = ["# How these chapters were run", "",
              "Written by `python -m ganlib report` from the `results.json` that each run left beside its",
              "executed notebook: the profile and parameters, the device and versions, the wall time, and",
-             "the verdict of every check. Timings are of the machine that built this copy of the book.", "",
-             "| chapter | profile | device | started (UTC) | time | checks passed | checks failed |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "the verdict of every check. Timings are of the machine that built this copy of the book.",
+             "A *check* is a fact our code must reproduce (a failure is a bug); an *empirical claim* is",
+             "a paper's or the notes' claim judged by an experiment, and either verdict is a result.", "",
+             "| chapter | profile | device | started (UTC) | time | checks passed | checks failed | claims holding |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in runs:
         passed = sum(c["passed"] for c in r["checks"])
         started = r["started"][:16].replace("T", " ")
+        claims = r.get("verdicts", [])
+        held = f"{sum(c['holds'] for c in claims)} of {len(claims)}" if claims else "-"
         lines.append(f"| {r['chapter']} | {r['profile']} | {r['device']} | {started} | {r['duration_s']:.1f} s "
-                     f"| {passed} | {len(r['checks']) - passed} |")
+                     f"| {passed} | {len(r['checks']) - passed} | {held} |")
     for r in runs:
         v = r["versions"]
         lines += ["", f"## {r['chapter']}", "",
@@ -419,6 +427,11 @@ def render_report(out_dir):
         for c in r["checks"]:
             lines.append(f"| {_cell(c['name'])} | {'PASS' if c['passed'] else 'FAIL'} "
                          f"| {_cell(c['value'])} | {_cell(c['expected'])} |")
+        if r.get("verdicts"):
+            lines += ["", "| empirical claim | verdict | measured | claim |", "| --- | --- | --- | --- |"]
+            for c in r["verdicts"]:
+                lines.append(f"| {_cell(c['name'])} | {'holds' if c['holds'] else 'does not hold'} "
+                             f"| {_cell(c['value'])} | {_cell(c['expected'])} |")
     return "\n".join(lines) + "\n"
 
 

@@ -24,3 +24,20 @@ def test_without_the_variable_nothing_is_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     results.check("quiet", True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_verdicts_are_reported_apart_from_checks(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(results, "_ENTRIES", [])
+    path = tmp_path / "entries.jsonl"
+    monkeypatch.setenv(results.RESULTS_ENV, str(path))
+    results.check("a fact", True)
+    results.verdict("a paper's claim", False, value=[1, 2], expected="first > second")
+    results.verdict("another claim", True)
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["PASS  a fact", "DOES NOT HOLD  a paper's claim: measured [1, 2], claim first > second",
+                   "HOLDS  another claim"]
+    kinds = [json.loads(line)["kind"] for line in path.read_text().splitlines()]
+    assert kinds == ["check", "verdict", "verdict"]
+    assert [v["holds"] for v in results.verdicts()] == [False, True] and len(results.checks()) == 1
+    lines = results.summary().splitlines()
+    assert "1 passed, 0 failed" in lines and lines[-1] == "1 hold, 1 do not"

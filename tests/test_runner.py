@@ -21,7 +21,8 @@ if fail:
 total = sum(range(steps)) * lr
 ganlib.record("total", total)
 ganlib.check("steps is positive", steps > 0, value=steps, expected="> 0")
-ganlib.check("total is below 100", total < 100, value=total, expected="< 100")'''
+ganlib.check("total is below 100", total < 100, value=total, expected="< 100")
+ganlib.results.verdict("total exceeds 1", total > 1, value=total, expected="> 1")'''
 
 
 def write_chapter(folder, name, body=BODY, params=PARAMS):
@@ -67,6 +68,8 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert results["parameters"] == {"steps": 3, "lr": 0.01, "label": "x", "fail": False, "device": "cpu"}
     assert results["metrics"] == {"total": pytest.approx(0.03)}
     assert [c["passed"] for c in results["checks"]] == [True, True]
+    # an empirical claim that does not hold is recorded, and is not a failure (the exit status was 0)
+    assert results["verdicts"] == [{"name": "total exceeds 1", "holds": False, "value": pytest.approx(0.03), "expected": "> 1"}]
     assert set(results["versions"]) == {"python", "torch", "ganlib", "git_commit"}
     assert results["duration_s"] > 0 and results["started"]
     executed = nbformat.read(out / "01_alpha.ipynb", as_version=4)
@@ -81,6 +84,7 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert run(nbs, "report", str(out), "-o", str(out / "report.md")) == 0
     page = (out / "report.md").read_text()
     assert "| 01_alpha | quick | cpu |" in page and "| steps is positive | PASS | 3 | > 0 |" in page
+    assert "| total exceeds 1 | does not hold | 0.03 | > 1 |" in page and "| 0 of 1 |" in page
     # a changed parameter re-executes
     assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=0.5", "--device", "cpu", "--quiet") == 0
     assert json.loads((out / "01_alpha.results.json").read_text())["parameters"]["lr"] == 0.5

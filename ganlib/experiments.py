@@ -1,0 +1,230 @@
+"""Standard training runs, each described by a frozen spec and run by one function.
+
+Chapters run these in batches (:func:`ganlib.batch.run_batch`): losses x seeds x optimiser
+settings. A spec holds everything that decides the outcome, so a result can be traced to it and
+a run repeated from it alone.
+
+- :class:`MixtureRun` / :func:`run_mixture`: an MLP GAN on a 2-D Gaussian mixture (ring or
+  grid), scored over training by modes covered and high-quality ratio
+  (:func:`ganlib.metrics.mode_coverage`).
+- :class:`DigitsRun` / :func:`run_digits`: a DCGAN or an MLP GAN on scikit-learn's digits,
+  scored by the digit Frechet distance and the class histogram (:mod:`ganlib.digit_metrics`).
+
+:func:`summarize_mixture_runs` turns many results into one row per group (loss and setting, say):
+mean and spread of the final scores, and the share of runs that end covering every mode.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import grid_mixture, ring_mixture
+from .metrics import mode_coverage
+from .models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from .train import TrainConfig, train_gan
+
+__all__ = ["MixtureRun", "run_mixture", "mixture", "DigitsRun", "run_digits", "summarize_mixture_runs",
+           "markdown_table"]
+
+_MIXTURES = {"ring": ring_mixture, "grid": grid_mixture}
+
+
+def mixture(name, std=None):
+    """The 2-D mixture ``"ring"`` (8 modes) or ``"grid"`` (25 modes), optionally with another std."""
+    if name not in _MIXTURES:
+        raise ValueError(f"unknown mixture {name!r}; choose one of: {', '.join(_MIXTURES)}")
+    return _MIXTURES[name]() if std is None else _MIXTURES[name](std=std)
+
+
+@dataclass(frozen=True)
+class MixtureRun:
+    """One MLP GAN trained on a 2-D mixture."""
+
+    dataset: str = "ring"  # "ring" or "grid"
+    loss: str = "non_saturating"  # a name in ganlib.losses.LOSSES
+    seed: int = 0  # seeds the networks' weights, the latent draws and the data
+    lr: float = 2e-3  # both players
+    beta1: float = 0.5  # Adam's first beta (the second is 0.999)
+    d_steps: int = 1
+    steps: int = 800  # generator steps
+    batch_size: int = 128
+    hidden: int = 64
+    depth: int = 2
+    latent_dim: int = 2
+    std: float | None = None  # the components' std; None keeps the mixture's standard one
+    evals: int = 8  # scoring points, evenly spread over training
+    n_eval: int = 2500  # samples per scoring (PacGAN's count)
+
+    def __post_init__(self):
+        mixture(self.dataset, self.std)  # fails early on a bad name or std
+        TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
+                    lr_d=self.lr, loss=self.loss)  # same validation as the loop
+        if self.evals < 1 or self.n_eval < 1:
+            raise ValueError("evals and n_eval must be >= 1")
+
+
+def run_mixture(spec: MixtureRun):
+    """Train one :class:`MixtureRun`; returns a dict of plain numbers and arrays.
+
+    Keys: ``spec`` (as a dict), ``step``, ``modes`` and ``hq`` over training, ``final_modes``,
+    ``final_hq``, ``n_modes``, ``lost_modes`` (modes covered at some scoring but not at the end),
+    ``samples`` (the last scoring's samples) and ``seconds`` (training wall time).
+    """
+    torch.manual_seed(spec.seed)
+    mix = mixture(spec.dataset, spec.std)
+    centers = torch.tensor(mix.centers, dtype=torch.float32)
+    G = MLPGenerator(spec.latent_dim, 2, spec.hidden, spec.depth)
+    D = MLPDiscriminator(2, spec.hidden, spec.depth)
+    log_every = max(spec.steps // spec.evals, 1)
+    config = TrainConfig(steps=spec.steps, batch_size=spec.batch_size, d_steps=spec.d_steps, lr_g=spec.lr,
+                         lr_d=spec.lr, betas=(spec.beta1, 0.999), loss=spec.loss, log_every=log_every,
+                         seed=spec.seed)
+    z_eval = torch.randn(spec.n_eval, spec.latent_dim, generator=torch.Generator().manual_seed(10_000 + spec.seed))
+    covered_ever = np.zeros(len(mix.centers), dtype=bool)
+    last = {}
+
+    def score(step, G, D, history):
+        with torch.no_grad():
+            x = G(z_eval)
+        cov = mode_coverage(x, centers, mix.std)
+        covered_ever[:] |= np.array(cov.counts) >= 20
+        last.update(samples=x.numpy(), counts=np.array(cov.counts))
+        return {"modes": cov.modes_covered, "hq": cov.hq_ratio}
+
+    t0 = time.perf_counter()
+    history = train_gan(G, D, mix.sample, config, callbacks=[score], progress=False)
+    seconds = time.perf_counter() - t0
+    steps, modes = history.metric("modes")
+    _, hq = history.metric("hq")
+    return {"spec": asdict(spec), "step": steps, "modes": modes, "hq": hq, "final_modes": int(modes[-1]),
+            "final_hq": float(hq[-1]), "n_modes": len(mix.centers),
+            "lost_modes": int((covered_ever & (last["counts"] < 20)).sum()),
+            "samples": last["samples"], "seconds": seconds}
+
+
+def summarize_mixture_runs(results, by=("loss",)):
+    """One row per group of results (grouped by the spec fields in ``by``), in first-seen order.
+
+    Each row: the group's fields, ``runs``, ``modes_mean`` / ``modes_std`` and ``hq_mean`` /
+    ``hq_std`` of the final scores (std across runs, ddof 0), ``all_modes_share`` (runs ending
+    with every mode covered) and ``lost_modes`` (summed over the group's runs).
+    """
+    groups = {}
+    for r in results:
+        groups.setdefault(tuple(r["spec"][k] for k in by), []).append(r)
+    rows = []
+    for key, runs in groups.items():
+        modes = np.array([r["final_modes"] for r in runs], dtype=float)
+        hq = np.array([r["final_hq"] for r in runs])
+        rows.append({**dict(zip(by, key)), "runs": len(runs), "modes_mean": modes.mean(), "modes_std": modes.std(),
+                     "hq_mean": hq.mean(), "hq_std": hq.std(),
+                     "all_modes_share": float(np.mean([r["final_modes"] == r["n_modes"] for r in runs])),
+                     "lost_modes": int(sum(r["lost_modes"] for r in runs))})
+    return rows
+
+
+def markdown_table(rows, digits=2):
+    """A Markdown table of a list of flat dicts (floats rounded to ``digits``)."""
+    if not rows:
+        raise ValueError("markdown_table needs at least one row")
+    head = list(rows[0])
+    cell = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    lines += ["| " + " | ".join(cell(r[k]) for k in head) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+class _FlatGenerator(nn.Module):
+    """An MLP generator whose outputs are squashed by tanh and shaped as 8x8 images."""
+
+    def __init__(self, latent_dim, hidden, depth):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.net = MLPGenerator(latent_dim, 64, hidden, depth)
+
+    def forward(self, z):
+        return torch.tanh(self.net(z)).view(-1, 1, 8, 8)
+
+
+class _FlatDiscriminator(nn.Module):
+    def __init__(self, hidden, depth):
+        super().__init__()
+        self.net = MLPDiscriminator(64, hidden, depth)
+
+    def forward(self, x):
+        return self.net(x.flatten(1))
+
+
+@dataclass(frozen=True)
+class DigitsRun:
+    """One GAN trained on the training split of scikit-learn's 8x8 digits."""
+
+    arch: str = "dcgan"  # "dcgan" (ganlib.models.DCGAN*) or "mlp" (fully connected, tanh output)
+    loss: str = "non_saturating"
+    seed: int = 0
+    lr: float = 2e-4  # DCGAN's Adam settings
+    beta1: float = 0.5
+    d_steps: int = 1
+    steps: int = 1500
+    batch_size: int = 64
+    latent_dim: int = 32
+    width: int = 32  # DCGAN: channels of the first conv layer
+    hidden: int = 256  # MLP: width of the hidden layers
+    depth: int = 2  # MLP: hidden layers
+    evals: int = 5
+    n_eval: int = 1000
+
+    def __post_init__(self):
+        if self.arch not in ("dcgan", "mlp"):
+            raise ValueError(f"unknown arch {self.arch!r}; choose dcgan or mlp")
+        TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
+                    lr_d=self.lr, loss=self.loss)
+        if self.evals < 1 or self.n_eval < 2:
+            raise ValueError("evals must be >= 1 and n_eval >= 2")
+
+
+def run_digits(spec: DigitsRun):
+    """Train one :class:`DigitsRun`; returns a dict of plain numbers and arrays.
+
+    Keys: ``spec``, ``step``, ``fd`` (digit-FD to the held-out split) and ``classes_covered``
+    (classes with at least 2% of the samples) over training, ``final_fd``, ``histogram`` (the
+    classifier's class counts at the end), ``samples`` (64 final images), ``n_params``
+    (generator, discriminator) and ``seconds`` (training wall time).
+    """
+    from .digit_metrics import class_histogram, digit_fd, load_digit_classifier, split_digits
+
+    (x_train, _), (x_held_out, _) = split_digits()
+    classifier = load_digit_classifier()
+    torch.manual_seed(spec.seed)
+    if spec.arch == "dcgan":
+        G, D = DCGANGenerator(spec.latent_dim, 1, spec.width), DCGANDiscriminator(1, spec.width)
+    else:
+        G, D = _FlatGenerator(spec.latent_dim, spec.hidden, spec.depth), _FlatDiscriminator(spec.hidden, spec.depth)
+    config = TrainConfig(steps=spec.steps, batch_size=spec.batch_size, d_steps=spec.d_steps, lr_g=spec.lr,
+                         lr_d=spec.lr, betas=(spec.beta1, 0.999), loss=spec.loss,
+                         log_every=max(spec.steps // spec.evals, 1), seed=spec.seed)
+    z_eval = torch.randn(spec.n_eval, spec.latent_dim, generator=torch.Generator().manual_seed(10_000 + spec.seed))
+    last = {}
+
+    def score(step, G, D, history):
+        G.eval()  # batch norm in inference mode, as when sampling
+        with torch.no_grad():
+            x = G(z_eval)
+        G.train()
+        hist = class_histogram(x, classifier)
+        last.update(samples=x[:64].numpy(), histogram=hist)
+        return {"fd": digit_fd(x, x_held_out, classifier), "classes": int((hist >= 0.02 * len(x)).sum())}
+
+    t0 = time.perf_counter()
+    history = train_gan(G, D, x_train, config, callbacks=[score], progress=False)
+    seconds = time.perf_counter() - t0
+    steps, fd = history.metric("fd")
+    _, classes = history.metric("classes")
+    count = lambda m: sum(p.numel() for p in m.parameters())
+    return {"spec": asdict(spec), "step": steps, "fd": fd, "classes_covered": classes, "final_fd": float(fd[-1]),
+            "histogram": np.asarray(last["histogram"]), "samples": last["samples"],
+            "n_params": (count(G), count(D)), "seconds": seconds}
