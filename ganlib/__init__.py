@@ -2,7 +2,10 @@
 
 One idea per module: :mod:`~ganlib.info` (information theory), :mod:`~ganlib.data` (data sets),
 :mod:`~ganlib.losses` (GAN losses by name), :mod:`~ganlib.models` (networks),
-:mod:`~ganlib.loss_terms` (the f1, f2, g1, g2 notation), :mod:`~ganlib.train` (the alternating loop), :mod:`~ganlib.metrics`, :mod:`~ganlib.plot`,
+:mod:`~ganlib.loss_terms` (the f1, f2, g1, g2 notation), :mod:`~ganlib.train` (the alternating loop),
+:mod:`~ganlib.metrics`, :mod:`~ganlib.digit_metrics` (image metrics without Inception),
+:mod:`~ganlib.experiments` (runs described by frozen specs), :mod:`~ganlib.batch` (many runs
+at once), :mod:`~ganlib.plot`,
 :mod:`~ganlib.results` (what a notebook records and checks), :mod:`~ganlib.runtime` (seeding,
 devices) and :mod:`~ganlib.runner` (``python -m ganlib``).
 """

@@ -74,15 +74,7 @@ def check(name, passed, value=None, expected=None):
     text such as ``"< 0.05"``). Returns nothing, so a check closing a cell prints only its line;
     :func:`checks` lists the verdicts.
     """
-    passed = bool(passed)
-    entry = {"kind": "check", "name": str(name), "passed": passed, "value": _plain(value), "expected": _plain(expected)}
-    _emit(entry)
-    line = f"{'PASS' if passed else 'FAIL'}  {name}"
-    if value is not None:
-        line += f": measured {_fmt(entry['value'])}"
-    if expected is not None:
-        line += f", expected {_fmt(entry['expected'])}"
-    print(line)
+    _judge("check", "passed", passed, ("PASS", "FAIL"), "expected", name, value, expected)
 
 
 def verdict(name, holds, value=None, expected=None):
@@ -92,14 +84,19 @@ def verdict(name, holds, value=None, expected=None):
     facts that must hold, use :func:`check`. The rule behind ``holds`` must be fixed before the
     experiment runs and stated in the book beside the line.
     """
-    holds = bool(holds)
-    entry = {"kind": "verdict", "name": str(name), "holds": holds, "value": _plain(value), "expected": _plain(expected)}
+    _judge("verdict", "holds", holds, ("HOLDS", "DOES NOT HOLD"), "claim", name, value, expected)
+
+
+def _judge(kind, flag, ok, words, expected_word, name, value, expected):
+    """Record one judgement and print its line: WORD  name: measured v, <expected_word> e."""
+    ok = bool(ok)
+    entry = {"kind": kind, "name": str(name), flag: ok, "value": _plain(value), "expected": _plain(expected)}
     _emit(entry)
-    line = f"{'HOLDS' if holds else 'DOES NOT HOLD'}  {name}"
+    line = f"{words[0] if ok else words[1]}  {name}"
     if value is not None:
         line += f": measured {_fmt(entry['value'])}"
     if expected is not None:
-        line += f", claim {_fmt(entry['expected'])}"
+        line += f", {expected_word} {_fmt(entry['expected'])}"
     print(line)
 
 
