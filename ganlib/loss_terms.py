@@ -44,6 +44,16 @@ def neg_half_exp(y):
     return -0.5 * torch.exp(y)
 
 
+def neg_identity(y):
+    r"""$-y$"""
+    return -y
+
+
+def identity(y):
+    r"""$y$"""
+    return y
+
+
 def zero(y):
     r"""$0$"""
     return torch.zeros_like(y)
@@ -73,6 +83,9 @@ TERMS = {
     "rsgan": LossTerms("relativistic", neg_log_sigmoid, zero, zero, neg_log_sigmoid),
     "rasgan": LossTerms("relativistic_average", neg_log_sigmoid, neg_log_one_minus_sigmoid,
                         neg_log_one_minus_sigmoid, neg_log_sigmoid),
+    # the constraint on C (clipping, gradient penalty) is not part of the four terms
+    "wgan": LossTerms("standard", neg_identity, identity, zero, neg_identity),
+    "wgan_gp": LossTerms("standard", neg_identity, identity, zero, neg_identity),
 }
 
 

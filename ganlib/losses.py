@@ -29,6 +29,8 @@ __all__ = [
     "g_rsgan",
     "d_rasgan",
     "g_rasgan",
+    "d_wasserstein",
+    "g_wasserstein",
 ]
 
 
@@ -87,16 +89,36 @@ def g_rasgan(d_real, d_fake):
     return F.softplus(-(d_fake - d_real.mean())).mean() + F.softplus(d_real - d_fake.mean()).mean()
 
 
+# Wasserstein losses (Arjovsky et al., 2017; chapter 4). The critic outputs a score, not a logit:
+# no sigmoid, no log. Its loss is the negative of the Kantorovich-Rubinstein objective, so
+# -d_wasserstein is the critic's estimate of W1 (for a 1-Lipschitz critic).
+
+
+def d_wasserstein(d_real, d_fake):
+    """The critic's side: E C(x_f) - E C(x_r) (minimised; its negative estimates W1)."""
+    return d_fake.mean() - d_real.mean()
+
+
+def g_wasserstein(d_real, d_fake):
+    """The generator's side: -E C(G(z))."""
+    return -d_fake.mean()
+
+
 class GANLoss(NamedTuple):
     """A discriminator loss and a generator loss, both ``f(d_real, d_fake) -> scalar``.
 
     ``g_uses_real`` says whether the generator loss reads ``d_real`` (relativistic losses do);
-    when it is False the training loop passes ``None`` and saves a forward pass.
+    when it is False the training loop passes ``None`` and saves a forward pass. A loss that
+    needs a Lipschitz critic names its constraint, which :func:`ganlib.train.train_gan` applies
+    unless the config overrides it: ``clip`` (WGAN's weight-clipping bound c) or ``gp_weight``
+    (WGAN-GP's lambda for :func:`ganlib.penalties.gradient_penalty`).
     """
 
     d_loss: Callable
     g_loss: Callable
     g_uses_real: bool = False
+    clip: float = 0.0
+    gp_weight: float = 0.0
 
 
 LOSSES: dict[str, GANLoss] = {
@@ -105,6 +127,8 @@ LOSSES: dict[str, GANLoss] = {
     "max_likelihood": GANLoss(d_cross_entropy, g_max_likelihood),
     "rsgan": GANLoss(d_rsgan, g_rsgan, g_uses_real=True),
     "rasgan": GANLoss(d_rasgan, g_rasgan, g_uses_real=True),
+    "wgan": GANLoss(d_wasserstein, g_wasserstein, clip=0.01),  # c = 0.01, the WGAN paper's value
+    "wgan_gp": GANLoss(d_wasserstein, g_wasserstein, gp_weight=10.0),  # lambda = 10, WGAN-GP's value
 }
 
 

@@ -1,7 +1,9 @@
 """The alternating GAN training loop: Algorithm 1 of the original paper (chapter 2).
 
 Each round makes ``d_steps`` discriminator updates (k in the paper, ``n_critic`` in WGAN) and
-then ``g_steps`` generator updates. Losses come from the :mod:`ganlib.losses` registry.
+then ``g_steps`` generator updates. Losses come from the :mod:`ganlib.losses` registry; a loss
+that needs a Lipschitz critic brings its constraint (WGAN's weight clipping after every critic
+step, WGAN-GP's gradient penalty in every critic loss), which the config may override.
 
 The loop never waits on the device inside a step: per-step numbers stay on the device and are
 copied to the host once every ``log_every`` steps, where callbacks also run.
@@ -16,6 +18,7 @@ import torch
 from tqdm import tqdm
 
 from .losses import get_loss
+from .penalties import clip_weights_, gradient_penalty
 
 __all__ = ["TrainConfig", "History", "train_gan", "make_optimizer"]
 
@@ -33,6 +36,8 @@ class TrainConfig:
     loss: str = "non_saturating"  # a name in ganlib.losses.LOSSES
     log_every: int = 50  # steps between host copies of the logs and callback calls
     seed: int = 0  # seeds latent draws and data batches
+    clip_value: float | None = None  # clip D's weights to [-c, c] after each D step; None: the loss's (wgan: 0.01); 0: off
+    gp_weight: float | None = None  # weight of the gradient penalty; None: the loss's (wgan_gp: 10); 0: off
 
     def __post_init__(self):
         for name in ("steps", "batch_size", "log_every"):
@@ -43,6 +48,10 @@ class TrainConfig:
         if not (self.lr_g > 0 and self.lr_d > 0):
             raise ValueError("learning rates must be positive")
         get_loss(self.loss)  # fails early, naming the valid losses
+        for name in ("clip_value", "gp_weight"):
+            value = getattr(self, name)
+            if value is not None and not value >= 0:
+                raise ValueError(f"TrainConfig.{name} must be >= 0 (0 turns it off) or None, got {value}")
         if self.optimizer not in _OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(_OPTIMIZERS)}")
 
@@ -63,18 +72,21 @@ def make_optimizer(name, params, lr, betas=(0.5, 0.999)):
 class History:
     """Per-step logs of a run, as NumPy arrays, plus the rows that callbacks add.
 
-    ``d_real`` and ``d_fake`` are the mean probabilities D gives to real and fake samples in
-    the last discriminator update of each step; ``metrics`` holds callback rows (dicts).
+    ``d_real`` and ``d_fake`` are the mean of sigmoid(D) on real and fake samples in the last
+    discriminator update of each step (probabilities for the cross-entropy losses; for critics,
+    as in WGAN, only a squashed score). ``d_loss`` is D's loss without any penalty, which is
+    logged apart as ``penalty`` (NaN when there is none). ``metrics`` holds callback rows.
     """
 
     d_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
     g_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
     d_real: np.ndarray = field(default_factory=lambda: np.zeros(0))
     d_fake: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    penalty: np.ndarray = field(default_factory=lambda: np.zeros(0))
     metrics: list = field(default_factory=list)
 
-    def _extend(self, block):  # block: (n, 4) on the host
-        for i, name in enumerate(("d_loss", "g_loss", "d_real", "d_fake")):
+    def _extend(self, block):  # block: (n, 5) on the host
+        for i, name in enumerate(("d_loss", "g_loss", "d_real", "d_fake", "penalty")):
             setattr(self, name, np.concatenate([getattr(self, name), block[:, i]]))
 
     def metric(self, name):
@@ -111,6 +123,8 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
     """
     device = torch.device(device)
     loss = get_loss(config.loss)
+    clip = loss.clip if config.clip_value is None else config.clip_value
+    gp_weight = loss.gp_weight if config.gp_weight is None else config.gp_weight
     G.to(device).train()
     D.to(device).train()
     opt_g = make_optimizer(config.optimizer, G.parameters(), config.lr_g, config.betas)
@@ -122,7 +136,7 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
     history, pending = History(), []
     bar = tqdm(total=config.steps, disable=not _show_progress(progress), desc="train", leave=False)
     nan = torch.full((), float("nan"), device=device)
-    d_loss = g_loss = d_real = d_fake = nan  # what a frozen player logs
+    d_loss = g_loss = d_real = d_fake = penalty = nan  # what a frozen player (or no penalty) logs
     for step in range(1, config.steps + 1):
         D.requires_grad_(True)
         for _ in range(config.d_steps):
@@ -130,10 +144,15 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
             with torch.no_grad():
                 x_fake = G(latent())
             d_real, d_fake = D(x_real), D(x_fake)
-            d_loss = loss.d_loss(d_real, d_fake)
+            d_loss = total = loss.d_loss(d_real, d_fake)
+            if gp_weight:
+                penalty = gradient_penalty(D, x_real, x_fake, generator=gen)
+                total = d_loss + gp_weight * penalty
             opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
+            total.backward()
             opt_d.step()
+            if clip:
+                clip_weights_(D, clip)
         # D is frozen while G learns: no gradient is spent on its weights
         D.requires_grad_(False)
         for _ in range(config.g_steps):
@@ -143,7 +162,8 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
             g_loss.backward()
             opt_g.step()
         pending.append(torch.stack([d_loss.detach(), g_loss.detach(),
-                                    torch.sigmoid(d_real.detach()).mean(), torch.sigmoid(d_fake.detach()).mean()]))
+                                    torch.sigmoid(d_real.detach()).mean(), torch.sigmoid(d_fake.detach()).mean(),
+                                    penalty.detach()]))
         if step % config.log_every == 0 or step == config.steps:
             history._extend(torch.stack(pending).cpu().numpy())
             pending.clear()

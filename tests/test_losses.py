@@ -71,3 +71,14 @@ def test_relativistic_generator_losses_use_the_real_batch(name):
     loss.g_loss(d_real, D_FAKE).backward()
     assert float(d_real.grad.abs().sum()) > 0  # the real critic outputs shape G's loss
     assert not losses.get_loss("non_saturating").g_uses_real
+
+
+def test_wasserstein_losses_match_their_formulas_and_carry_their_constraints():
+    d_real, d_fake = torch.randn(64) * 3 + 1, torch.randn(64) * 2 - 1
+    torch.testing.assert_close(losses.d_wasserstein(d_real, d_fake), d_fake.mean() - d_real.mean())
+    torch.testing.assert_close(losses.g_wasserstein(None, d_fake), -d_fake.mean())
+    # raw scores: no sigmoid, no log (a shift of the critic shifts the losses, it does not saturate)
+    assert losses.d_wasserstein(d_real + 100, d_fake + 100) == pytest.approx(float(losses.d_wasserstein(d_real, d_fake)), abs=1e-4)
+    wgan, gp = losses.LOSSES["wgan"], losses.LOSSES["wgan_gp"]
+    assert (wgan.clip, wgan.gp_weight) == (0.01, 0.0) and (gp.clip, gp.gp_weight) == (0.0, 10.0)
+    assert all(losses.LOSSES[n].clip == 0 and losses.LOSSES[n].gp_weight == 0 for n in ("non_saturating", "rsgan"))

@@ -63,6 +63,8 @@ def test_nonsaturating_gan_learns_a_shift():
     ({"lr_g": -1e-3}, "learning rates must be positive"),
     ({"loss": "nope"}, "unknown loss 'nope'"),
     ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
+    ({"clip_value": -0.01}, "clip_value must be >= 0"),
+    ({"gp_weight": float("nan")}, "gp_weight must be >= 0"),
 ])
 def test_config_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -80,3 +82,37 @@ def test_relativistic_losses_train(loss):
     G, D = _models()
     h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=20, batch_size=32, loss=loss, log_every=10))
     assert np.all(np.isfinite(h.g_loss)) and np.all(np.isfinite(h.d_loss))
+
+
+def _largest_weight(D):
+    return max(float(p.abs().max()) for p in D.parameters())
+
+
+def test_wgan_clips_the_critic_after_every_step_and_the_config_can_override():
+    seen = []
+    cb = lambda step, G, D, h: seen.append(_largest_weight(D))
+    G, D = _models()
+    assert _largest_weight(D) > 0.01  # clipping has work to do
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=5, loss="wgan",
+                                                            optimizer="rmsprop", lr_d=5e-5, log_every=1), callbacks=[cb])
+    assert max(seen) <= 0.01 and len(seen) == 6  # the loss's own c = 0.01, applied in every round
+    assert np.all(np.isnan(h.penalty))
+    G, D = _models()
+    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", clip_value=0.05))
+    assert 0.01 < _largest_weight(D) <= 0.05 + 1e-6  # float32 rounding of 0.05
+    G, D = _models()
+    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", clip_value=0))
+    assert _largest_weight(D) > 0.05  # 0 turns clipping off
+
+
+def test_wgan_gp_adds_the_penalty_and_logs_it_apart():
+    G, D = _models()
+    cfg = TrainConfig(steps=5, batch_size=16, d_steps=1, loss="wgan_gp", lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9))
+    h = train_gan(G, D, ring_mixture().sample, cfg)
+    assert np.all(np.isfinite(h.penalty)) and np.all(h.penalty >= 0) and np.all(np.isfinite(h.d_loss))
+    G2, D2 = _models()
+    off = train_gan(G2, D2, ring_mixture().sample, TrainConfig(**{**cfg.__dict__, "gp_weight": 0}))
+    assert np.all(np.isnan(off.penalty))
+    # same seed, same first critic batch, logged before any update: the logged loss excludes the penalty
+    assert off.d_loss[0] == pytest.approx(h.d_loss[0])
+    assert not np.allclose(off.d_loss[1:], h.d_loss[1:])  # ... and the penalty changed the training
