@@ -85,7 +85,7 @@ def test_relativistic_losses_train(loss):
 
 
 def _largest_weight(D):
-    return max(float(p.abs().max()) for p in D.parameters())
+    return max(float(p.detach().abs().max()) for p in D.parameters())
 
 
 def test_wgan_clips_the_critic_after_every_step_and_the_config_can_override():
