@@ -119,7 +119,8 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
     ``f(n, generator) -> tensor``. ``G`` must have a ``latent_dim`` attribute; ``D`` returns one
     logit per sample. Each callback is called as ``cb(step, G, D, history)`` every
     ``config.log_every`` steps and after the last one; a dict it returns is added to
-    ``history.metrics``. ``progress=None`` shows a bar only on a terminal.
+    ``history.metrics``, and a true ``"stop"`` in it ends training after this step (training
+    to a target quality, or within a time budget). ``progress=None`` shows a bar only on a terminal.
     """
     device = torch.device(device)
     loss = get_loss(config.loss)
@@ -169,10 +170,14 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
             pending.clear()
             bar.update(step - bar.n)
             bar.set_postfix(d_loss=f"{history.d_loss[-1]:.3f}", g_loss=f"{history.g_loss[-1]:.3f}")
+            stop = False
             for cb in callbacks:
                 row = cb(step, G, D, history)
                 if row:
                     history.metrics.append({"step": step, **row})
+                    stop = stop or bool(row.get("stop"))
+            if stop:
+                break
     D.requires_grad_(True)
     bar.close()
     return history

@@ -116,3 +116,10 @@ def test_wgan_gp_adds_the_penalty_and_logs_it_apart():
     # same seed, same first critic batch, logged before any update: the logged loss excludes the penalty
     assert off.d_loss[0] == pytest.approx(h.d_loss[0])
     assert not np.allclose(off.d_loss[1:], h.d_loss[1:])  # ... and the penalty changed the training
+
+
+def test_a_callback_can_stop_training():
+    G, D = _models()
+    cb = lambda step, G, D, h: {"stop": step >= 20, "seen": step}
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=100, batch_size=16, log_every=10), callbacks=[cb])
+    assert h.metric("seen")[1].tolist() == [10, 20] and len(h.d_loss) == 20
