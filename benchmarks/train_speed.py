@@ -60,13 +60,15 @@ def plain_loop(steps, batch_size, device):
         torch.cuda.synchronize()
 
 
-def ganlib_loop(steps, batch_size, device):
+def _ganlib_run(device, **config):
     G, D = models(device)
-    cfg = TrainConfig(steps=steps, batch_size=batch_size, lr_g=1e-3, lr_d=1e-3, loss="non_saturating",
-                      log_every=100, seed=0)
-    train_gan(G, D, ring_mixture().sample, cfg, device=device, progress=False)
+    train_gan(G, D, ring_mixture().sample, TrainConfig(log_every=100, seed=0, **config), device=device, progress=False)
     if device.type == "cuda":
         torch.cuda.synchronize()
+
+
+def ganlib_loop(steps, batch_size, device):
+    _ganlib_run(device, steps=steps, batch_size=batch_size, lr_g=1e-3, lr_d=1e-3, loss="non_saturating")
 
 
 N_CRITIC, GP_WEIGHT = 5, 10.0
@@ -100,12 +102,8 @@ def plain_wgan_gp_loop(steps, batch_size, device):
 
 
 def ganlib_wgan_gp_loop(steps, batch_size, device):
-    G, D = models(device)
-    cfg = TrainConfig(steps=steps, batch_size=batch_size, d_steps=N_CRITIC, lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9),
-                      loss="wgan_gp", gp_weight=GP_WEIGHT, log_every=100, seed=0)
-    train_gan(G, D, ring_mixture().sample, cfg, device=device, progress=False)
-    if device.type == "cuda":
-        torch.cuda.synchronize()
+    _ganlib_run(device, steps=steps, batch_size=batch_size, d_steps=N_CRITIC, lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9),
+                loss="wgan_gp", gp_weight=GP_WEIGHT)
 
 
 def steps_per_second(fn, steps, batch_size, device):

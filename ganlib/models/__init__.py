@@ -1,8 +1,8 @@
 """Networks of the book; each chapter's architectures join as their own module."""
 from .affine import AffineGenerator
 from .classifier import DigitClassifier
-from .dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_init
+from .dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_guidelines, dcgan_init
 from .mlp import MLPDiscriminator, MLPGenerator, mlp
 
 __all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "AffineGenerator", "DCGANGenerator", "DCGANDiscriminator",
-           "dcgan_init", "DigitClassifier"]
+           "dcgan_init", "dcgan_guidelines", "DigitClassifier"]

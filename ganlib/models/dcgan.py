@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from torch import nn
 
-__all__ = ["DCGANGenerator", "DCGANDiscriminator", "dcgan_init"]
+__all__ = ["DCGANGenerator", "DCGANDiscriminator", "dcgan_init", "dcgan_guidelines"]
 
 
 def dcgan_init(module):
@@ -60,3 +60,28 @@ class DCGANDiscriminator(nn.Module):
 
     def forward(self, x):  # (B, C, H, W) -> (B,)
         return self.head(self.features(x).flatten(1)).squeeze(-1)
+
+
+def dcgan_guidelines(G, D):
+    """Which architectural guidelines of the DCGAN paper a generator and discriminator follow.
+
+    Returns ``{guideline: bool}``, read from the modules themselves (any pair of image nets
+    can be inspected, not only ours). G's last two modules must be a transposed convolution
+    and a tanh; D's first two a convolution and a LeakyReLU.
+    """
+    g_mods, d_mods = list(G.modules()), list(D.modules())
+    g_leaves = [m for m in g_mods if not list(m.children())]
+    d_leaves = [m for m in d_mods if not list(m.children())]
+    has = lambda mods, kind: any(isinstance(m, kind) for m in mods)
+    return {
+        "no pooling layers": not has(g_mods + d_mods, (nn.MaxPool2d, nn.AvgPool2d)),
+        "D down-samples with stride-2 convolutions": all(m.stride == (2, 2) for m in d_mods if isinstance(m, nn.Conv2d)),
+        "G up-samples with stride-2 transposed convolutions":
+            all(m.stride == (2, 2) for m in g_mods if isinstance(m, nn.ConvTranspose2d)),
+        "no batch norm at G's output": isinstance(g_leaves[-2], nn.ConvTranspose2d) and isinstance(g_leaves[-1], nn.Tanh),
+        "no batch norm at D's input": isinstance(d_leaves[0], nn.Conv2d) and isinstance(d_leaves[1], nn.LeakyReLU),
+        "batch norm elsewhere in both": has(g_mods, nn.BatchNorm2d) and has(d_mods, nn.BatchNorm2d),
+        "ReLU in G, tanh at its output": has(g_mods, nn.ReLU) and not has(g_mods, nn.LeakyReLU),
+        "LeakyReLU(0.2) in D, no ReLU": has(d_mods, nn.LeakyReLU) and not has(d_mods, nn.ReLU)
+                                         and all(m.negative_slope == 0.2 for m in d_mods if isinstance(m, nn.LeakyReLU)),
+    }
