@@ -54,6 +54,7 @@ test: setup
 benchmark: setup
 	@$(PY) benchmarks/train_speed.py
 	@$(PY) benchmarks/stability_cost.py
+	@$(PY) benchmarks/time_to_quality.py
 
 clean:
 	rm -rf _build _build.log $(CHAPTERS_OUT) _vendor $(VENV)

@@ -22,12 +22,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import grid_mixture, ring_mixture
-from .metrics import mode_coverage
+from .data import grid_mixture, ring_mixture, swiss_roll
+from .metrics import mode_coverage, wasserstein1
 from .models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
 from .train import TrainConfig, train_gan
 
-__all__ = ["MixtureRun", "run_mixture", "mixture", "DigitsRun", "run_digits", "summarize_mixture_runs",
+__all__ = ["MixtureRun", "run_mixture", "mixture", "DigitsRun", "run_digits", "run_spec", "summarize_mixture_runs",
            "markdown_table"]
 
 _MIXTURES = {"ring": ring_mixture, "grid": grid_mixture}
@@ -42,13 +42,17 @@ def mixture(name, std=None):
 
 @dataclass(frozen=True)
 class MixtureRun:
-    """One MLP GAN trained on a 2-D mixture."""
+    """One MLP GAN trained on a 2-D data set: a mixture (ring, grid) or the swiss roll."""
 
-    dataset: str = "ring"  # "ring" or "grid"
+    dataset: str = "ring"  # "ring", "grid" or "swissroll" (no modes: score it with w1_samples)
     loss: str = "non_saturating"  # a name in ganlib.losses.LOSSES
     seed: int = 0  # seeds the networks' weights, the latent draws and the data
     lr: float = 2e-3  # both players
-    beta1: float = 0.5  # Adam's first beta (the second is 0.999)
+    beta1: float = 0.5  # Adam's first beta
+    beta2: float = 0.999  # Adam's second beta
+    optimizer: str = "adam"  # "adam", "rmsprop" or "sgd"
+    clip: float | None = None  # critic weight clipping; None: the loss's own (wgan: 0.01)
+    gp_weight: float | None = None  # gradient penalty weight; None: the loss's own (wgan_gp: 10)
     d_steps: int = 1
     steps: int = 800  # generator steps
     batch_size: int = 128
@@ -58,13 +62,31 @@ class MixtureRun:
     std: float | None = None  # the components' std; None keeps the mixture's standard one
     evals: int = 8  # scoring points, evenly spread over training
     n_eval: int = 2500  # samples per scoring (PacGAN's count)
+    w1_samples: int = 0  # > 0: also score W1 (POT) between this many generated and real samples
 
     def __post_init__(self):
-        mixture(self.dataset, self.std)  # fails early on a bad name or std
-        TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
-                    lr_d=self.lr, loss=self.loss)  # same validation as the loop
-        if self.evals < 1 or self.n_eval < 1:
-            raise ValueError("evals and n_eval must be >= 1")
+        if self.dataset == "swissroll":
+            if self.w1_samples < 2:
+                raise ValueError("the swiss roll has no modes to count: set w1_samples >= 2 to score it")
+        else:
+            mixture(self.dataset, self.std)  # fails early on a bad name or std
+        self.train_config()  # same validation as the loop
+        if self.evals < 1 or self.n_eval < 1 or self.w1_samples < 0:
+            raise ValueError("evals and n_eval must be >= 1, w1_samples >= 0")
+
+    def train_config(self):
+        """The :class:`TrainConfig` this run trains with."""
+        return TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
+                           lr_d=self.lr, betas=(self.beta1, self.beta2), optimizer=self.optimizer, loss=self.loss,
+                           clip_value=self.clip, gp_weight=self.gp_weight,
+                           log_every=max(self.steps // self.evals, 1), seed=self.seed)
+
+    def data(self):
+        """(sampler, centers or None, std or None) of the run's data set."""
+        if self.dataset == "swissroll":
+            return (lambda n, generator=None: swiss_roll(n, generator=generator)), None, None
+        mix = mixture(self.dataset, self.std)
+        return mix.sample, torch.tensor(mix.centers, dtype=torch.float32), mix.std
 
 
 def run_mixture(spec: MixtureRun):
@@ -72,38 +94,50 @@ def run_mixture(spec: MixtureRun):
 
     Keys: ``spec`` (as a dict), ``step``, ``modes`` and ``hq`` over training, ``final_modes``,
     ``final_hq``, ``n_modes``, ``lost_modes`` (modes covered at some scoring but not at the end),
-    ``samples`` (the last scoring's samples) and ``seconds`` (training wall time).
+    ``samples`` (the last scoring's samples) and ``seconds`` (training wall time). On the swiss
+    roll the mode keys are ``None`` (and ``n_modes`` 0). With ``w1_samples`` set, also ``w1`` (POT's
+    exact W1 between generated and fresh real samples at each scoring) and ``critic`` (minus D's
+    loss, averaged over the steps since the previous scoring: the critic's own estimate of W1 for
+    the Wasserstein losses); both are empty arrays otherwise.
     """
     torch.manual_seed(spec.seed)
-    mix = mixture(spec.dataset, spec.std)
-    centers = torch.tensor(mix.centers, dtype=torch.float32)
+    sample, centers, std = spec.data()
     G = MLPGenerator(spec.latent_dim, 2, spec.hidden, spec.depth)
     D = MLPDiscriminator(2, spec.hidden, spec.depth)
-    log_every = max(spec.steps // spec.evals, 1)
-    config = TrainConfig(steps=spec.steps, batch_size=spec.batch_size, d_steps=spec.d_steps, lr_g=spec.lr,
-                         lr_d=spec.lr, betas=(spec.beta1, 0.999), loss=spec.loss, log_every=log_every,
-                         seed=spec.seed)
+    config = spec.train_config()
     z_eval = torch.randn(spec.n_eval, spec.latent_dim, generator=torch.Generator().manual_seed(10_000 + spec.seed))
-    covered_ever = np.zeros(len(mix.centers), dtype=bool)
+    real_gen = torch.Generator().manual_seed(20_000 + spec.seed)
+    covered_ever = np.zeros(0 if centers is None else len(centers), dtype=bool)
     last = {}
 
     def score(step, G, D, history):
         with torch.no_grad():
             x = G(z_eval)
-        cov = mode_coverage(x, centers, mix.std)
-        covered_ever[:] |= np.array(cov.counts) >= 20
-        last.update(samples=x.numpy(), counts=np.array(cov.counts))
-        return {"modes": cov.modes_covered, "hq": cov.hq_ratio}
+        last["samples"] = x.numpy()
+        row = {}
+        if centers is not None:
+            cov = mode_coverage(x, centers, std)
+            covered_ever[:] |= np.array(cov.counts) >= 20
+            last["counts"] = np.array(cov.counts)
+            row.update(modes=cov.modes_covered, hq=cov.hq_ratio)
+        if spec.w1_samples:
+            window = history.d_loss[-config.log_every:]
+            row.update(w1=wasserstein1(x[:spec.w1_samples], sample(spec.w1_samples, real_gen)),
+                       critic=-float(np.mean(window)))
+        return row
 
     t0 = time.perf_counter()
-    history = train_gan(G, D, mix.sample, config, callbacks=[score], progress=False)
+    history = train_gan(G, D, sample, config, callbacks=[score], progress=False)
     seconds = time.perf_counter() - t0
-    steps, modes = history.metric("modes")
-    _, hq = history.metric("hq")
-    return {"spec": asdict(spec), "step": steps, "modes": modes, "hq": hq, "final_modes": int(modes[-1]),
-            "final_hq": float(hq[-1]), "n_modes": len(mix.centers),
-            "lost_modes": int((covered_ever & (last["counts"] < 20)).sum()),
-            "samples": last["samples"], "seconds": seconds}
+    steps = np.array([r["step"] for r in history.metrics])
+    result = {"spec": asdict(spec), "step": steps, "samples": last["samples"], "seconds": seconds,
+              "w1": history.metric("w1")[1], "critic": history.metric("critic")[1]}
+    if centers is None:
+        return {**result, "modes": None, "hq": None, "final_modes": None, "final_hq": None, "n_modes": 0,
+                "lost_modes": None}
+    modes, hq = history.metric("modes")[1], history.metric("hq")[1]
+    return {**result, "modes": modes, "hq": hq, "final_modes": int(modes[-1]), "final_hq": float(hq[-1]),
+            "n_modes": len(centers), "lost_modes": int((covered_ever & (last["counts"] < 20)).sum())}
 
 
 def summarize_mixture_runs(results, by=("loss",)):
@@ -168,6 +202,9 @@ class DigitsRun:
     seed: int = 0
     lr: float = 2e-4  # DCGAN's Adam settings
     beta1: float = 0.5
+    beta2: float = 0.999
+    gp_weight: float | None = None  # None: the loss's own (wgan_gp: 10)
+    norm: str = "batch"  # DCGAN critic's normalisation: "batch", "layer" or "none" (a penalised critic needs no batch norm)
     d_steps: int = 1
     steps: int = 1500
     batch_size: int = 64
@@ -181,10 +218,17 @@ class DigitsRun:
     def __post_init__(self):
         if self.arch not in ("dcgan", "mlp"):
             raise ValueError(f"unknown arch {self.arch!r}; choose dcgan or mlp")
-        TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
-                    lr_d=self.lr, loss=self.loss)
+        if self.norm not in DCGANDiscriminator.NORMS:
+            raise ValueError(f"unknown norm {self.norm!r}; choose one of: {', '.join(DCGANDiscriminator.NORMS)}")
+        self.train_config()
         if self.evals < 1 or self.n_eval < 2:
             raise ValueError("evals must be >= 1 and n_eval >= 2")
+
+    def train_config(self):
+        """The :class:`TrainConfig` this run trains with."""
+        return TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
+                           lr_d=self.lr, betas=(self.beta1, self.beta2), loss=self.loss, gp_weight=self.gp_weight,
+                           log_every=max(self.steps // self.evals, 1), seed=self.seed)
 
 
 def run_digits(spec: DigitsRun):
@@ -201,12 +245,10 @@ def run_digits(spec: DigitsRun):
     classifier = load_digit_classifier()
     torch.manual_seed(spec.seed)
     if spec.arch == "dcgan":
-        G, D = DCGANGenerator(spec.latent_dim, 1, spec.width), DCGANDiscriminator(1, spec.width)
+        G, D = DCGANGenerator(spec.latent_dim, 1, spec.width), DCGANDiscriminator(1, spec.width, norm=spec.norm)
     else:
         G, D = _FlatGenerator(spec.latent_dim, spec.hidden, spec.depth), _FlatDiscriminator(spec.hidden, spec.depth)
-    config = TrainConfig(steps=spec.steps, batch_size=spec.batch_size, d_steps=spec.d_steps, lr_g=spec.lr,
-                         lr_d=spec.lr, betas=(spec.beta1, 0.999), loss=spec.loss,
-                         log_every=max(spec.steps // spec.evals, 1), seed=spec.seed)
+    config = spec.train_config()
     z_eval = torch.randn(spec.n_eval, spec.latent_dim, generator=torch.Generator().manual_seed(10_000 + spec.seed))
     last = {}
 
@@ -228,3 +270,11 @@ def run_digits(spec: DigitsRun):
     return {"spec": asdict(spec), "step": steps, "fd": fd, "classes_covered": classes, "final_fd": float(fd[-1]),
             "histogram": np.asarray(last["histogram"]), "samples": last["samples"],
             "n_params": (count(G), count(D)), "seconds": seconds}
+
+
+def run_spec(spec):
+    """Run a :class:`MixtureRun` or a :class:`DigitsRun`: one function for a batch that mixes both."""
+    runners = {MixtureRun: run_mixture, DigitsRun: run_digits}
+    if type(spec) not in runners:
+        raise TypeError(f"run_spec takes a MixtureRun or a DigitsRun, got {type(spec).__name__}")
+    return runners[type(spec)](spec)

@@ -6,6 +6,10 @@ clipping every weight to [-c, c] after each critic step (:func:`clip_weights_`);
 at points x_hat drawn uniformly on segments between real and fake samples
 (:func:`gradient_penalty`, returned *unweighted*: the weight belongs to the training recipe).
 
+With ``target=0`` the same term is the zero-centred penalty (Thanh-Tung et al., 2019), which
+keeps a cross-entropy discriminator smooth between real and fake samples instead of asking for a
+Lipschitz constant of exactly 1.
+
 The norm is taken over the whole flattened input of each sample (every channel and pixel
 together), as in the paper; a norm per channel or per pixel is a common bug and a different,
 stronger constraint.

@@ -38,6 +38,8 @@ class TrainConfig:
     seed: int = 0  # seeds latent draws and data batches
     clip_value: float | None = None  # clip D's weights to [-c, c] after each D step; None: the loss's (wgan: 0.01); 0: off
     gp_weight: float | None = None  # weight of the gradient penalty; None: the loss's (wgan_gp: 10); 0: off
+    gp_target: float = 1.0  # the gradient norm the penalty pulls towards: 1 (WGAN-GP) or 0 (zero-centred)
+    anneal: bool = False  # decay both learning rates and the penalty weight linearly to 0 over `steps`
 
     def __post_init__(self):
         for name in ("steps", "batch_size", "log_every"):
@@ -48,6 +50,8 @@ class TrainConfig:
         if not (self.lr_g > 0 and self.lr_d > 0):
             raise ValueError("learning rates must be positive")
         get_loss(self.loss)  # fails early, naming the valid losses
+        if not self.gp_target >= 0:
+            raise ValueError(f"TrainConfig.gp_target must be >= 0, got {self.gp_target}")
         for name in ("clip_value", "gp_weight"):
             value = getattr(self, name)
             if value is not None and not value >= 0:
@@ -107,6 +111,11 @@ def _batch_sampler(data, batch_size, device, generator):
     raise TypeError("data must be a tensor of samples or a function (n, generator) -> tensor")
 
 
+def _set_lr(optimizer, lr):
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
 def _show_progress(progress):
     return sys.stderr.isatty() if progress is None else progress
 
@@ -125,7 +134,7 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
     device = torch.device(device)
     loss = get_loss(config.loss)
     clip = loss.clip if config.clip_value is None else config.clip_value
-    gp_weight = loss.gp_weight if config.gp_weight is None else config.gp_weight
+    gp_weight = base_gp_weight = loss.gp_weight if config.gp_weight is None else config.gp_weight
     G.to(device).train()
     D.to(device).train()
     opt_g = make_optimizer(config.optimizer, G.parameters(), config.lr_g, config.betas)
@@ -139,6 +148,11 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
     nan = torch.full((), float("nan"), device=device)
     d_loss = g_loss = d_real = d_fake = penalty = nan  # what a frozen player (or no penalty) logs
     for step in range(1, config.steps + 1):
+        if config.anneal:
+            factor = 1.0 - (step - 1) / config.steps
+            _set_lr(opt_g, config.lr_g * factor)
+            _set_lr(opt_d, config.lr_d * factor)
+            gp_weight = base_gp_weight * factor
         D.requires_grad_(True)
         for _ in range(config.d_steps):
             x_real = real_batch()
@@ -147,7 +161,7 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
             d_real, d_fake = D(x_real), D(x_fake)
             d_loss = total = loss.d_loss(d_real, d_fake)
             if gp_weight:
-                penalty = gradient_penalty(D, x_real, x_fake, generator=gen)
+                penalty = gradient_penalty(D, x_real, x_fake, generator=gen, target=config.gp_target)
                 total = d_loss + gp_weight * penalty
             opt_d.zero_grad(set_to_none=True)
             total.backward()

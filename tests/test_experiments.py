@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ganlib.experiments import (DigitsRun, MixtureRun, markdown_table, mixture, run_digits, run_mixture,
+from ganlib.experiments import (DigitsRun, MixtureRun, markdown_table, mixture, run_digits, run_mixture, run_spec,
                                 summarize_mixture_runs)
 
 
@@ -16,6 +16,12 @@ def test_specs_refuse_bad_values_with_the_valid_choices():
     with pytest.raises(ValueError, match="unknown arch 'resnet'"):
         DigitsRun(arch="resnet")
     assert len(mixture("grid").centers) == 25 and mixture("ring", std=0.1).std == 0.1
+    with pytest.raises(ValueError, match="set w1_samples"):
+        MixtureRun(dataset="swissroll")
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        MixtureRun(optimizer="adagrad")
+    with pytest.raises(ValueError, match="unknown norm 'group'"):
+        DigitsRun(norm="group")
 
 
 def test_mixture_run_scores_over_training_and_repeats_exactly():
@@ -24,6 +30,27 @@ def test_mixture_run_scores_over_training_and_repeats_exactly():
     assert list(a["step"]) == [10, 20, 30, 40] and a["n_modes"] == 8 and a["samples"].shape == (300, 2)
     assert a["final_modes"] == a["modes"][-1] and 0 <= a["final_hq"] <= 1 and 0 <= a["lost_modes"] <= 8
     assert (a["samples"] == b["samples"]).all() and a["spec"] == b["spec"]
+
+
+def test_wasserstein_runs_track_w1_and_the_critic_estimate():
+    spec = MixtureRun(loss="wgan", optimizer="rmsprop", lr=5e-5, d_steps=5, steps=30, evals=3, n_eval=200,
+                      w1_samples=100)
+    r = run_mixture(spec)
+    assert spec.train_config().clip_value is None  # the loss's own c = 0.01 applies
+    assert len(r["w1"]) == len(r["critic"]) == 3 and np.all(r["w1"] > 0)
+    # a clipped critic is tiny: its estimate is far below the true W1 but has the right sign
+    assert np.all(np.abs(r["critic"]) < r["w1"])
+    roll = run_mixture(MixtureRun(dataset="swissroll", loss="wgan_gp", beta1=0.0, beta2=0.9, steps=20, evals=2,
+                                  n_eval=200, w1_samples=100))
+    assert roll["modes"] is None and roll["n_modes"] == 0 and len(roll["w1"]) == 2
+    assert run_mixture(MixtureRun(steps=20, evals=2, n_eval=200))["w1"].size == 0  # off by default
+
+
+def test_run_spec_dispatches_on_the_spec_type():
+    spec = MixtureRun(steps=10, evals=1, n_eval=100)
+    assert (run_spec(spec)["samples"] == run_mixture(spec)["samples"]).all()
+    with pytest.raises(TypeError, match="MixtureRun or a DigitsRun, got dict"):
+        run_spec({"steps": 10})
 
 
 def test_summaries_count_runs_per_group():
@@ -44,8 +71,9 @@ def test_summaries_count_runs_per_group():
 @pytest.mark.slow
 def test_digits_runs_report_fd_and_histograms(tmp_path, monkeypatch):
     monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
-    for arch in ("dcgan", "mlp"):
-        r = run_digits(DigitsRun(arch=arch, steps=20, evals=2, n_eval=100))
+    for arch, loss, norm in (("dcgan", "non_saturating", "batch"), ("mlp", "non_saturating", "batch"),
+                             ("dcgan", "wgan_gp", "layer")):
+        r = run_digits(DigitsRun(arch=arch, loss=loss, norm=norm, steps=20, evals=2, n_eval=100))
         assert list(r["step"]) == [10, 20] and r["samples"].shape == (64, 1, 8, 8)
         assert r["histogram"].sum() == 100 and np.isfinite(r["final_fd"]) and r["final_fd"] > 0
         assert np.abs(r["samples"]).max() <= 1 and min(r["n_params"]) > 0

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from ganlib.models import AffineGenerator, MLPDiscriminator, MLPGenerator, mlp
@@ -64,3 +65,22 @@ def test_dcgan_trains_on_digits():
     h = train_gan(G, D, images, TrainConfig(steps=10, batch_size=32, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999),
                                             log_every=5))
     assert len(h.g_loss) == 10 and np.all(np.isfinite(h.g_loss)) and np.all(np.isfinite(h.d_loss))
+
+
+def test_dcgan_critic_norms():
+    import torch
+    from torch import nn
+    from ganlib.models import DCGANDiscriminator
+
+    kinds = lambda D: {type(m) for m in D.modules()}
+    assert nn.BatchNorm2d in kinds(DCGANDiscriminator(1, 8))
+    layer, none = DCGANDiscriminator(1, 8, norm="layer"), DCGANDiscriminator(1, 8, norm="none")
+    assert nn.GroupNorm in kinds(layer) and nn.BatchNorm2d not in kinds(layer)
+    assert not kinds(none) & {nn.BatchNorm2d, nn.GroupNorm}
+    # without batch norm a sample's score is its own: it does not change with the rest of the batch
+    torch.manual_seed(0)
+    x = torch.randn(6, 1, 8, 8)
+    for D in (layer, none):
+        assert torch.allclose(D(x)[:2], D(x[:2]), atol=1e-6)
+    with pytest.raises(ValueError, match="unknown norm"):
+        DCGANDiscriminator(1, 8, norm="spectral")

@@ -65,6 +65,7 @@ def test_nonsaturating_gan_learns_a_shift():
     ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
     ({"clip_value": -0.01}, "clip_value must be >= 0"),
     ({"gp_weight": float("nan")}, "gp_weight must be >= 0"),
+    ({"gp_target": -1.0}, "gp_target must be >= 0"),
 ])
 def test_config_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -123,3 +124,40 @@ def test_a_callback_can_stop_training():
     cb = lambda step, G, D, h: {"stop": step >= 20, "seen": step}
     h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=100, batch_size=16, log_every=10), callbacks=[cb])
     assert h.metric("seen")[1].tolist() == [10, 20] and len(h.d_loss) == 20
+
+
+class _LinearCritic(torch.nn.Module):
+    def __init__(self, weights):
+        super().__init__()
+        self.lin = torch.nn.Linear(len(weights), 1)
+        with torch.no_grad():
+            self.lin.weight.copy_(torch.tensor([weights]))
+            self.lin.bias.zero_()
+
+    def forward(self, x):
+        return self.lin(x).squeeze(-1)
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0])
+def test_the_penalty_pulls_towards_its_target_norm(target):
+    # a linear critic has gradient W everywhere, so the first logged penalty is (||W|| - target)^2
+    G, _ = _models()
+    D = _LinearCritic([0.6, 0.8 * 3])  # ||W|| = sqrt(0.36 + 5.76)
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=1, batch_size=8, loss="non_saturating",
+                                                           gp_weight=1.0, gp_target=target))
+    assert h.penalty[0] == pytest.approx((6.12 ** 0.5 - target) ** 2, rel=1e-5)
+
+
+def test_anneal_decays_the_learning_rate_linearly_to_zero():
+    # G(z) = z + shift against a frozen linear critic C(x) = w x: the Wasserstein generator loss
+    # -E C(G(z)) has gradient -w on the shift, so plain SGD moves the shift by lr * factor * w
+    from ganlib.models import AffineGenerator
+
+    G, D, w, lr, steps = AffineGenerator(), _LinearCritic([2.0]), 2.0, 0.1, 4
+    shifts = []
+    cb = lambda step, G, D, h: shifts.append(float(G.shift.detach()))
+    train_gan(G, D, torch.randn(64, 1), TrainConfig(steps=steps, batch_size=8, d_steps=0, loss="wgan", lr_g=lr,
+                                                    optimizer="sgd", betas=(0.0, 0.9), anneal=True, log_every=1),
+              callbacks=[cb])
+    moves = np.diff([0.0] + shifts)
+    assert moves == pytest.approx([lr * w * (1 - k / steps) for k in range(steps)], rel=1e-5)

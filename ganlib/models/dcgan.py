@@ -46,13 +46,26 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """image (B, channels, H, W) -> logit (B,)."""
+    """image (B, channels, H, W) -> logit (B,).
 
-    def __init__(self, channels=1, width=64, start=2, n_blocks=2):
+    ``norm`` is ``"batch"`` (DCGAN), ``"layer"`` (layer norm over each sample's channels and
+    pixels, WGAN-GP's advice) or ``"none"``. A gradient penalty needs a critic without batch norm:
+    batch norm makes each output depend on the whole batch, so the penalised gradient per sample
+    is no longer that sample's own.
+    """
+
+    NORMS = {"batch": nn.BatchNorm2d, "layer": lambda c: nn.GroupNorm(1, c), "none": None}
+
+    def __init__(self, channels=1, width=64, start=2, n_blocks=2, norm="batch"):
         super().__init__()
+        if norm not in self.NORMS:
+            raise ValueError(f"unknown norm {norm!r}; choose one of: {', '.join(self.NORMS)}")
         layers, c = [nn.Conv2d(channels, width, 4, 2, 1), nn.LeakyReLU(0.2)], width  # no batch norm at the input
         for _ in range(n_blocks - 1):
-            layers += [nn.Conv2d(c, c * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c * 2), nn.LeakyReLU(0.2)]
+            make_norm = self.NORMS[norm]
+            layers.append(nn.Conv2d(c, c * 2, 4, 2, 1, bias=make_norm is None))
+            layers += [make_norm(c * 2)] if make_norm else []
+            layers.append(nn.LeakyReLU(0.2))
             c *= 2
         self.features = nn.Sequential(*layers)
         self.head = nn.Linear(c * start * start, 1)

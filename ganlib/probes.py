@@ -1,0 +1,60 @@
+"""Measurements taken on a frozen pair of networks, in the middle of training or after it.
+
+- :func:`generator_gradient_norms`: how large a gradient each generator loss would send to G's
+  weights, given the current discriminator: the quantity behind "saturation" (chapter 3) and the
+  perfect-discriminator problem (chapter 4).
+- :func:`layer_gradient_norms`: the norm of the critic loss's gradient with respect to each
+  linear layer's weights, from the input layer to the output: whether gradients explode or
+  vanish on their way down a deep critic (chapter 4, weight clipping).
+- :func:`weight_values`: every weight of the linear layers of a module, as one flat array
+  (where clipping piles them up).
+
+They leave the networks' weights and gradients as they found them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from .losses import get_loss
+
+__all__ = ["generator_gradient_norms", "layer_gradient_norms", "weight_values"]
+
+
+def _norm(grads):
+    return float(torch.sqrt(sum((g.detach() ** 2).sum() for g in grads)))
+
+
+def generator_gradient_norms(G, D, z, losses, x_real=None):
+    """``{loss: ||grad_theta J_G||}`` for each generator loss in ``losses``, on latents ``z``.
+
+    ``x_real`` is needed only by losses whose generator side reads real samples (RSGAN).
+    """
+    params = [p for p in G.parameters() if p.requires_grad]
+    out = {}
+    for name in losses:
+        loss = get_loss(name)
+        if loss.g_uses_real and x_real is None:
+            raise ValueError(f"the {name} generator loss needs real samples: pass x_real")
+        d_real = D(x_real) if loss.g_uses_real else None
+        out[name] = _norm(torch.autograd.grad(loss.g_loss(d_real, D(G(z))), params))
+    return out
+
+
+def _linear_layers(module):
+    layers = [m for m in module.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    if not layers:
+        raise ValueError("the module has no linear or convolution layers to probe")
+    return layers
+
+
+def layer_gradient_norms(critic, loss_value):
+    """Norm of the gradient of ``loss_value`` w.r.t. each layer's weight, input layer first."""
+    weights = [m.weight for m in _linear_layers(critic)]
+    return np.array([float(g.norm()) for g in torch.autograd.grad(loss_value, weights, allow_unused=False)])
+
+
+def weight_values(module):
+    """All weights (not biases) of the linear and convolution layers, flattened into one array."""
+    return np.concatenate([m.weight.detach().cpu().numpy().ravel() for m in _linear_layers(module)])

@@ -1,0 +1,52 @@
+"""ganlib.probes: gradient norms and weights read from frozen networks, checked on cases solved by hand."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from ganlib.models import AffineGenerator, MLPDiscriminator
+from ganlib.probes import generator_gradient_norms, layer_gradient_norms, weight_values
+
+
+class _Linear(nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.lin = nn.Linear(1, 1)
+        with torch.no_grad():
+            self.lin.weight.fill_(w)
+            self.lin.bias.zero_()
+
+    def forward(self, x):
+        return self.lin(x).squeeze(-1)
+
+
+def test_generator_gradient_norms_match_the_hand_computed_gradient():
+    # G(z) = a z + b against C(x) = w x: -E C(G(z)) has gradient (-w mean z, -w) on (a, b)
+    G, D, w = AffineGenerator(shift=0.5, scale=2.0), _Linear(3.0), 3.0
+    z = torch.randn(64, 1, generator=torch.Generator().manual_seed(0))
+    norms = generator_gradient_norms(G, D, z, ["wgan", "non_saturating"])
+    assert norms["wgan"] == pytest.approx(w * np.sqrt(1 + float(z.mean()) ** 2), rel=1e-5)
+    assert set(norms) == {"wgan", "non_saturating"} and norms["non_saturating"] > 0
+    assert all(p.grad is None for p in list(G.parameters()) + list(D.parameters()))  # nothing left behind
+
+
+def test_relativistic_probe_needs_real_samples():
+    G, D = AffineGenerator(), _Linear(1.0)
+    z = torch.randn(8, 1)
+    with pytest.raises(ValueError, match="needs real samples"):
+        generator_gradient_norms(G, D, z, ["rsgan"])
+    assert generator_gradient_norms(G, D, z, ["rsgan"], x_real=torch.randn(8, 1))["rsgan"] > 0
+
+
+def test_layer_gradient_norms_and_weights_follow_the_layers_input_first():
+    torch.manual_seed(0)
+    D = MLPDiscriminator(2, hidden=5, depth=2)  # weights 5x2, 5x5, 1x5
+    x = torch.randn(16, 2)
+    norms = layer_gradient_norms(D, D(x).mean())
+    layers = [m for m in D.modules() if isinstance(m, nn.Linear)]
+    expected = [float(g.norm()) for g in torch.autograd.grad(D(x).mean(), [m.weight for m in layers])]
+    assert norms == pytest.approx(expected) and len(norms) == 3
+    values = weight_values(D)
+    assert values.shape == (10 + 25 + 5,) and values[0] == float(layers[0].weight.detach()[0, 0])
+    with pytest.raises(ValueError, match="no linear or convolution layers"):
+        weight_values(nn.ReLU())
