@@ -63,6 +63,7 @@ class MixtureRun:
     evals: int = 8  # scoring points, evenly spread over training
     n_eval: int = 2500  # samples per scoring (PacGAN's count)
     w1_samples: int = 0  # > 0: also score W1 (POT) between this many generated and real samples
+    standardize: bool = False  # train on data divided by its per-coordinate std, as the WGAN-GP toy code does
 
     def __post_init__(self):
         if self.dataset == "swissroll":
@@ -82,11 +83,23 @@ class MixtureRun:
                            log_every=max(self.steps // self.evals, 1), seed=self.seed)
 
     def data(self):
-        """(sampler, centers or None, std or None) of the run's data set."""
+        """(sampler, centers or None, std or None) of the run's data set, in the data's own units."""
         if self.dataset == "swissroll":
             return (lambda n, generator=None: swiss_roll(n, generator=generator)), None, None
         mix = mixture(self.dataset, self.std)
         return mix.sample, torch.tensor(mix.centers, dtype=torch.float32), mix.std
+
+    def data_scale(self):
+        """What the data are divided by for training: 1, or with ``standardize`` their per-coordinate std.
+
+        For a mixture centred at the origin that std is sqrt(mean of the squared centre coordinates
+        + std^2): about 1.41 for the ring and 2.83 for the grid, the toy code's divisors. The swiss
+        roll is already scaled (by 1/7.5) and keeps 1.
+        """
+        if not self.standardize or self.dataset == "swissroll":
+            return 1.0
+        mix = mixture(self.dataset, self.std)
+        return float(np.sqrt(np.mean(np.square(mix.centers)) + mix.std ** 2))
 
 
 def run_mixture(spec: MixtureRun):
@@ -98,10 +111,13 @@ def run_mixture(spec: MixtureRun):
     roll the mode keys are ``None`` (and ``n_modes`` 0). With ``w1_samples`` set, also ``w1`` (POT's
     exact W1 between generated and fresh real samples at each scoring) and ``critic`` (minus D's
     loss, averaged over the steps since the previous scoring: the critic's own estimate of W1 for
-    the Wasserstein losses); both are empty arrays otherwise.
+    the Wasserstein losses); both are empty arrays otherwise. With ``standardize`` the networks
+    see data divided by :meth:`MixtureRun.data_scale`; samples, scores, ``w1`` and ``critic`` are
+    all reported in the data's own units.
     """
     torch.manual_seed(spec.seed)
     sample, centers, std = spec.data()
+    scale = spec.data_scale()
     G = MLPGenerator(spec.latent_dim, 2, spec.hidden, spec.depth)
     D = MLPDiscriminator(2, spec.hidden, spec.depth)
     config = spec.train_config()
@@ -112,7 +128,7 @@ def run_mixture(spec: MixtureRun):
 
     def score(step, G, D, history):
         with torch.no_grad():
-            x = G(z_eval)
+            x = G(z_eval) * scale
         last["samples"] = x.numpy()
         row = {}
         if centers is not None:
@@ -123,11 +139,12 @@ def run_mixture(spec: MixtureRun):
         if spec.w1_samples:
             window = history.d_loss[-config.log_every:]
             row.update(w1=wasserstein1(x[:spec.w1_samples], sample(spec.w1_samples, real_gen)),
-                       critic=-float(np.mean(window)))
+                       critic=-float(np.mean(window)) * scale)  # distances shrink by 1/scale in training
         return row
 
+    train_data = sample if scale == 1.0 else (lambda n, generator=None: sample(n, generator) / scale)
     t0 = time.perf_counter()
-    history = train_gan(G, D, sample, config, callbacks=[score], progress=False)
+    history = train_gan(G, D, train_data, config, callbacks=[score], progress=False)
     seconds = time.perf_counter() - t0
     steps = np.array([r["step"] for r in history.metrics])
     result = {"spec": asdict(spec), "step": steps, "samples": last["samples"], "seconds": seconds,
