@@ -139,7 +139,7 @@ def run_mixture(spec: MixtureRun):
         if spec.w1_samples:
             window = history.d_loss[-config.log_every:]
             row.update(w1=wasserstein1(x[:spec.w1_samples], sample(spec.w1_samples, real_gen)),
-                       critic=-float(np.mean(window)) * scale)  # distances shrink by 1/scale in training
+                       critic=-float(np.mean(window)) * scale)  # back to data units (a Wasserstein estimate scales with the data)
         return row
 
     train_data = sample if scale == 1.0 else (lambda n, generator=None: sample(n, generator) / scale)

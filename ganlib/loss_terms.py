@@ -54,6 +54,31 @@ def identity(y):
     return y
 
 
+def half_square_minus_one(y):
+    r"""$\tfrac12(y-1)^2$"""
+    return 0.5 * (y - 1) ** 2
+
+
+def half_square(y):
+    r"""$\tfrac12 y^2$"""
+    return 0.5 * y**2
+
+
+def half_square_plus_one(y):
+    r"""$\tfrac12(y+1)^2$"""
+    return 0.5 * (y + 1) ** 2
+
+
+def square_minus_one(y):
+    r"""$(y-1)^2$"""
+    return (y - 1) ** 2
+
+
+def square_plus_one(y):
+    r"""$(y+1)^2$"""
+    return (y + 1) ** 2
+
+
 def zero(y):
     r"""$0$"""
     return torch.zeros_like(y)
@@ -86,6 +111,9 @@ TERMS = {
     # the constraint on C (clipping, gradient penalty) is not part of the four terms
     "wgan": LossTerms("standard", neg_identity, identity, zero, neg_identity),
     "wgan_gp": LossTerms("standard", neg_identity, identity, zero, neg_identity),
+    "lsgan": LossTerms("standard", half_square_minus_one, half_square, zero, half_square_minus_one),
+    "lsgan:-1-1-0": LossTerms("standard", half_square_minus_one, half_square_plus_one, zero, half_square),
+    "ralsgan": LossTerms("relativistic_average", square_minus_one, square_plus_one, square_plus_one, square_minus_one),
 }
 
 

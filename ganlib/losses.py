@@ -12,6 +12,7 @@ losses read both batches in the generator loss too (``g_uses_real``).
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, NamedTuple
 
 import torch
@@ -31,6 +32,12 @@ __all__ = [
     "g_rasgan",
     "d_wasserstein",
     "g_wasserstein",
+    "d_least_squares",
+    "g_least_squares",
+    "LSGAN_CODINGS",
+    "lsgan",
+    "d_ralsgan",
+    "g_ralsgan",
 ]
 
 
@@ -104,6 +111,30 @@ def g_wasserstein(d_real, d_fake):
     return -d_fake.mean()
 
 
+# Least-squares losses (Mao et al., 2017; chapter 5). The critic outputs a score that D pulls
+# towards b on real samples and a on fakes, while G pulls its fakes' scores towards c.
+
+
+def d_least_squares(d_real, d_fake, a=0.0, b=1.0):
+    """LSGAN's D: 1/2 E (C(x_r) - b)^2 + 1/2 E (C(x_f) - a)^2."""
+    return 0.5 * ((d_real - b) ** 2).mean() + 0.5 * ((d_fake - a) ** 2).mean()
+
+
+def g_least_squares(d_real, d_fake, c=1.0):
+    """LSGAN's G: 1/2 E (C(x_f) - c)^2; fakes far on the real side of the boundary still pull."""
+    return 0.5 * ((d_fake - c) ** 2).mean()
+
+
+def d_ralsgan(d_real, d_fake):
+    """RaLSGAN's D: E_r (C(x_r) - E_f C(x_f) - 1)^2 + E_f (C(x_f) - E_r C(x_r) + 1)^2."""
+    return ((d_real - d_fake.mean() - 1) ** 2).mean() + ((d_fake - d_real.mean() + 1) ** 2).mean()
+
+
+def g_ralsgan(d_real, d_fake):
+    """RaLSGAN's G: E_f (C(x_f) - E_r C(x_r) - 1)^2 + E_r (C(x_r) - E_f C(x_f) + 1)^2 (roles swapped)."""
+    return ((d_fake - d_real.mean() - 1) ** 2).mean() + ((d_real - d_fake.mean() + 1) ** 2).mean()
+
+
 class GANLoss(NamedTuple):
     """A discriminator loss and a generator loss, both ``f(d_real, d_fake) -> scalar``.
 
@@ -130,6 +161,29 @@ LOSSES: dict[str, GANLoss] = {
     "wgan": GANLoss(d_wasserstein, g_wasserstein, clip=0.01),  # c = 0.01, the WGAN paper's value
     "wgan_gp": GANLoss(d_wasserstein, g_wasserstein, gp_weight=10.0),  # lambda = 10, WGAN-GP's value
 }
+
+# (a, b, c) of the LSGAN paper's two codings: "0-1-1" is the one its experiments use; with
+# "-1-1-0" (b - c = 1, b - a = 2) G minimises half the Pearson chi^2 divergence.
+LSGAN_CODINGS = {"0-1-1": (0.0, 1.0, 1.0), "-1-1-0": (-1.0, 1.0, 0.0)}
+
+
+def lsgan(coding="0-1-1"):
+    """The least-squares :class:`GANLoss` for a coding: a key of :data:`LSGAN_CODINGS` or an (a, b, c) triple."""
+    if isinstance(coding, str):
+        if coding not in LSGAN_CODINGS:
+            raise ValueError(f"unknown LSGAN coding {coding!r}; choose one of: {', '.join(LSGAN_CODINGS)} "
+                             "or pass (a, b, c)")
+        coding = LSGAN_CODINGS[coding]
+    a, b, c = (float(v) for v in coding)
+    if a == b:
+        raise ValueError(f"an LSGAN coding needs a != b (the targets for fake and real), got a = b = {a}")
+    return GANLoss(partial(d_least_squares, a=a, b=b), partial(g_least_squares, c=c))
+
+
+# the registry names the codings: "lsgan" is 0-1-1, "lsgan:-1-1-0" the Pearson one
+LOSSES["lsgan"] = lsgan("0-1-1")
+LOSSES["lsgan:-1-1-0"] = lsgan("-1-1-0")
+LOSSES["ralsgan"] = GANLoss(d_ralsgan, g_ralsgan, g_uses_real=True)
 
 
 def get_loss(name):

@@ -43,7 +43,7 @@ def test_minimax_gradient_vanishes_when_d_rejects_fakes():
 def test_registry_lookup_and_clear_error():
     assert losses.get_loss("minimax").g_loss is losses.g_minimax
     assert losses.get_loss(losses.LOSSES["non_saturating"]) is losses.LOSSES["non_saturating"]
-    with pytest.raises(ValueError, match="unknown loss 'hinge'; choose one of: max_likelihood, minimax"):
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; choose one of: lsgan, lsgan:-1-1-0, max_likelihood, minimax"):
         losses.get_loss("hinge")
 
 
@@ -82,3 +82,44 @@ def test_wasserstein_losses_match_their_formulas_and_carry_their_constraints():
     wgan, gp = losses.LOSSES["wgan"], losses.LOSSES["wgan_gp"]
     assert (wgan.clip, wgan.gp_weight) == (0.01, 0.0) and (gp.clip, gp.gp_weight) == (0.0, 10.0)
     assert all(losses.LOSSES[n].clip == 0 and losses.LOSSES[n].gp_weight == 0 for n in ("non_saturating", "rsgan"))
+
+
+@pytest.mark.parametrize("name, a, b, c", [("lsgan", 0.0, 1.0, 1.0), ("lsgan:-1-1-0", -1.0, 1.0, 0.0)])
+def test_lsgan_codings_match_the_paper_formulas(name, a, b, c):
+    loss = losses.get_loss(name)
+    torch.testing.assert_close(loss.d_loss(D_REAL, D_FAKE), 0.5 * ((D_REAL - b) ** 2).mean() + 0.5 * ((D_FAKE - a) ** 2).mean())
+    torch.testing.assert_close(loss.g_loss(None, D_FAKE), 0.5 * ((D_FAKE - c) ** 2).mean())
+    assert losses.lsgan((a, b, c)).d_loss(D_REAL, D_FAKE) == loss.d_loss(D_REAL, D_FAKE)
+
+
+def test_lsgan_codings_are_checked():
+    with pytest.raises(ValueError, match="unknown LSGAN coding '1-0-1'; choose one of: 0-1-1, -1-1-0"):
+        losses.lsgan("1-0-1")
+    with pytest.raises(ValueError, match="needs a != b"):
+        losses.lsgan((1, 1, 0))
+
+
+def test_least_squares_keeps_pulling_fakes_already_on_the_real_side():
+    # a fake scored 5 (far on the real side of the boundary): -log D has almost no slope left,
+    # the least-squares loss (c = 1) still pulls with slope C - c = 4
+    score = torch.tensor([5.0], requires_grad=True)
+    losses.g_non_saturating(None, score).backward()
+    ns_slope = abs(float(score.grad))
+    score = torch.tensor([5.0], requires_grad=True)
+    losses.LOSSES["lsgan"].g_loss(None, score).backward()
+    assert ns_slope < 0.01 and float(score.grad) == pytest.approx(4.0)
+
+
+def test_ralsgan_matches_its_formula():
+    ar, af = D_REAL - D_FAKE.mean(), D_FAKE - D_REAL.mean()
+    torch.testing.assert_close(losses.d_ralsgan(D_REAL, D_FAKE), ((ar - 1) ** 2).mean() + ((af + 1) ** 2).mean())
+    torch.testing.assert_close(losses.g_ralsgan(D_REAL, D_FAKE), ((af - 1) ** 2).mean() + ((ar + 1) ** 2).mean())
+    assert losses.LOSSES["ralsgan"].g_uses_real
+
+
+def test_registered_losses_pickle_for_worker_processes():
+    import pickle
+
+    for name in ("lsgan", "lsgan:-1-1-0", "ralsgan"):
+        loss = pickle.loads(pickle.dumps(losses.LOSSES[name]))
+        torch.testing.assert_close(loss.d_loss(D_REAL, D_FAKE), losses.LOSSES[name].d_loss(D_REAL, D_FAKE))

@@ -78,8 +78,8 @@ def test_bad_data_is_a_clear_error():
         train_gan(G, D, [1, 2, 3], TrainConfig(steps=1))
 
 
-@pytest.mark.parametrize("loss", ["rsgan", "rasgan"])
-def test_relativistic_losses_train(loss):
+@pytest.mark.parametrize("loss", ["rsgan", "rasgan", "lsgan", "lsgan:-1-1-0", "ralsgan"])
+def test_relativistic_and_least_squares_losses_train(loss):
     G, D = _models()
     h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=20, batch_size=32, loss=loss, log_every=10))
     assert np.all(np.isfinite(h.g_loss)) and np.all(np.isfinite(h.d_loss))
