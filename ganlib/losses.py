@@ -162,8 +162,8 @@ LOSSES: dict[str, GANLoss] = {
     "wgan_gp": GANLoss(d_wasserstein, g_wasserstein, gp_weight=10.0),  # lambda = 10, WGAN-GP's value
 }
 
-# (a, b, c) of the LSGAN paper's two codings: "0-1-1" is the one its experiments use; with
-# "-1-1-0" (b - c = 1, b - a = 2) G minimises half the Pearson chi^2 divergence.
+# (a, b, c) of the LSGAN paper's two codings: with "0-1-1" G asks its fakes to score as real
+# ones; with "-1-1-0" (b - c = 1, b - a = 2) G minimises half the Pearson chi^2 divergence.
 LSGAN_CODINGS = {"0-1-1": (0.0, 1.0, 1.0), "-1-1-0": (-1.0, 1.0, 0.0)}
 
 
