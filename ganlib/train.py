@@ -20,7 +20,7 @@ from tqdm import tqdm
 from .losses import get_loss
 from .penalties import clip_weights_, gradient_penalty
 
-__all__ = ["TrainConfig", "History", "train_gan", "make_optimizer"]
+__all__ = ["TrainConfig", "History", "train_gan", "train_critic", "make_optimizer"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,25 @@ def _batch_sampler(data, batch_size, device, generator):
     raise TypeError("data must be a tensor of samples or a function (n, generator) -> tensor")
 
 
+def _critic_step(D, opt, loss, x_real, x_fake, gp_weight, gp_target, clip, generator, penalty):
+    """One update of D: its loss, the penalty if any, the step, then clipping if any.
+
+    Returns (D's loss without the penalty, the penalty or the ``penalty`` passed in, D's outputs
+    on the real and the fake batch).
+    """
+    d_real, d_fake = D(x_real), D(x_fake)
+    d_loss = total = loss.d_loss(d_real, d_fake)
+    if gp_weight:
+        penalty = gradient_penalty(D, x_real, x_fake, generator=generator, target=gp_target)
+        total = d_loss + gp_weight * penalty
+    opt.zero_grad(set_to_none=True)
+    total.backward()
+    opt.step()
+    if clip:
+        clip_weights_(D, clip)
+    return d_loss, penalty, d_real, d_fake
+
+
 def _set_lr(optimizer, lr):
     for group in optimizer.param_groups:
         group["lr"] = lr
@@ -158,16 +177,8 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
             x_real = real_batch()
             with torch.no_grad():
                 x_fake = G(latent())
-            d_real, d_fake = D(x_real), D(x_fake)
-            d_loss = total = loss.d_loss(d_real, d_fake)
-            if gp_weight:
-                penalty = gradient_penalty(D, x_real, x_fake, generator=gen, target=config.gp_target)
-                total = d_loss + gp_weight * penalty
-            opt_d.zero_grad(set_to_none=True)
-            total.backward()
-            opt_d.step()
-            if clip:
-                clip_weights_(D, clip)
+            d_loss, penalty, d_real, d_fake = _critic_step(D, opt_d, loss, x_real, x_fake, gp_weight,
+                                                           config.gp_target, clip, gen, penalty)
         # D is frozen while G learns: no gradient is spent on its weights
         D.requires_grad_(False)
         for _ in range(config.g_steps):
@@ -194,4 +205,42 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", callbacks=(), p
                 break
     D.requires_grad_(True)
     bar.close()
+    return history
+
+
+def train_critic(D, real, fake, config=TrainConfig(), *, device="cpu", callbacks=()):
+    """Train ``D`` alone to tell samples of ``real`` from samples of ``fake``; returns a :class:`History`.
+
+    ``real`` and ``fake`` are samplers ``f(n, generator) -> tensor``, drawn in that order every
+    step with one CPU ``torch.Generator`` seeded by ``config.seed`` (the penalty's interpolates
+    have their own, seeded by ``config.seed + 1``). This is the discriminator half of :func:`train_gan`, the same update with the
+    same loss, penalty and clipping rules, for experiments where the "fake" distribution is not a
+    network (two fixed distributions, a frozen set of samples). Of ``config`` it uses ``steps``,
+    ``batch_size``, ``lr_d``, ``betas``, ``optimizer``, ``loss``, ``clip_value``, ``gp_weight``,
+    ``gp_target`` and ``log_every``. Each callback is called as ``cb(step, D)`` every
+    ``log_every`` steps and after the last; a dict it returns goes to ``history.metrics``.
+    """
+    device = torch.device(device)
+    loss = get_loss(config.loss)
+    clip = loss.clip if config.clip_value is None else config.clip_value
+    gp_weight = loss.gp_weight if config.gp_weight is None else config.gp_weight
+    D.to(device).train()
+    opt = make_optimizer(config.optimizer, D.parameters(), config.lr_d, config.betas)
+    gen = torch.Generator().manual_seed(config.seed)  # the samplers draw on the CPU
+    penalty_gen = torch.Generator(device=device).manual_seed(config.seed + 1)
+    history, rows = History(), []
+    nan = torch.full((), float("nan"), device=device)
+    for step in range(1, config.steps + 1):
+        x_real = real(config.batch_size, gen).to(device)
+        x_fake = fake(config.batch_size, gen).to(device)
+        d_loss, penalty, d_real, d_fake = _critic_step(D, opt, loss, x_real, x_fake, gp_weight, config.gp_target,
+                                                       clip, penalty_gen, nan)
+        rows.append([float(d_loss.detach()), float("nan"), float(torch.sigmoid(d_real.detach()).mean()),
+                     float(torch.sigmoid(d_fake.detach()).mean()), float(penalty.detach())])
+        if step % config.log_every == 0 or step == config.steps:
+            for cb in callbacks:
+                row = cb(step, D)
+                if row:
+                    history.metrics.append({"step": step, **row})
+    history._extend(np.array(rows).reshape(-1, 5))
     return history

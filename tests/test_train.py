@@ -4,7 +4,7 @@ import torch
 
 from ganlib.data import ring_mixture
 from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.train import TrainConfig, train_gan
+from ganlib.train import TrainConfig, train_critic, train_gan
 
 
 def _models(seed=0):
@@ -161,3 +161,30 @@ def test_anneal_decays_the_learning_rate_linearly_to_zero():
               callbacks=[cb])
     moves = np.diff([0.0] + shifts)
     assert moves == pytest.approx([lr * w * (1 - k / steps) for k in range(steps)], rel=1e-5)
+
+
+def _shifted(mean):
+    return lambda n, generator: mean + torch.randn(n, 2, generator=generator)
+
+
+def test_train_critic_separates_two_samplers_and_repeats_exactly():
+    runs, seen = [], []
+    for _ in range(2):
+        torch.manual_seed(0)
+        D = MLPDiscriminator(in_dim=2, hidden=16, depth=2)
+        cb = lambda step, D: seen.append(step) or {"gap": float((D(torch.full((1, 2), 2.0)) - D(torch.full((1, 2), -2.0))).detach())}
+        h = train_critic(D, _shifted(2.0), _shifted(-2.0), TrainConfig(steps=60, batch_size=64, lr_d=1e-2, log_every=20),
+                         callbacks=[cb])
+        runs.append(h)
+    assert len(runs[0].d_loss) == 60 and np.all(np.isnan(runs[0].g_loss)) and np.all(np.isnan(runs[0].penalty))
+    assert runs[0].d_real[-1] > 0.9 and runs[0].d_fake[-1] < 0.1 and runs[0].metric("gap")[1][-1] > 0
+    assert seen == [20, 40, 60] * 2 and np.array_equal(runs[0].d_loss, runs[1].d_loss)
+
+
+def test_train_critic_applies_the_losses_constraints():
+    torch.manual_seed(0)
+    D = MLPDiscriminator(in_dim=2, hidden=16, depth=2)
+    train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan", optimizer="rmsprop"))
+    assert _largest_weight(D) <= 0.01
+    h = train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan_gp"))
+    assert np.all(np.isfinite(h.penalty)) and np.all(h.penalty >= 0)
