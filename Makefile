@@ -8,7 +8,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHAPTERS_OUT := book/chapters
-MATHJAX_VERSION := 3.2.2
 MATHJAX := _vendor/mathjax/es5/tex-chtml.js
 # pip reads the machine's config; its notices about missing local mirrors are noise here
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -17,7 +16,7 @@ PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
 
 help:
 	@echo "make book       set up, execute every chapter (quick profile) and build the HTML book"
-	@echo "make test       set up, then run the unit tests and nbval over every executed chapter"
+	@echo "make test       set up, build the book, then run the unit tests, the site tests and nbval"
 	@echo "make benchmark  run the speed benchmarks in benchmarks/"
 	@echo "make clean      remove the build, the executed chapters and the virtual environment"
 
@@ -35,19 +34,19 @@ execute: setup
 	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --no-fail-checks --quiet
 	@$(PY) -m ganlib report $(CHAPTERS_OUT) -o $(CHAPTERS_OUT)/run_report.md
 
-# MathJax is served from the built site so that formulas render with no network.
-$(MATHJAX):
-	@echo "vendoring mathjax@$(MATHJAX_VERSION) from the npm registry (once)"
+# MathJax is served from the built site so that formulas render with no network. Its files come
+# from a pinned Python package (django-static-mathjax ships MathJax's es5 bundle as plain files;
+# nothing of Django is used), so the book builds with Python and make alone.
+$(MATHJAX): $(VENV)/.installed
 	@rm -rf _vendor/mathjax && mkdir -p _vendor/mathjax
-	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null) && \
-	  tar -xzf $$tmp/mathjax-$(MATHJAX_VERSION).tgz -C $$tmp && \
-	  cp -r $$tmp/package/es5 _vendor/mathjax/ && rm -rf $$tmp
+	@cp -r "$$($(PY) -c 'import mathjax, pathlib; print(pathlib.Path(mathjax.__file__).parent / "static/mathjax/es5")')" _vendor/mathjax/es5
 
 book: execute $(MATHJAX)
 	@$(VENV)/bin/jupyter-book build . --quiet --warningiserror --keep-going > _build.log 2>&1 || { cat _build.log; exit 1; }
 	@echo "book built: $(CURDIR)/_build/html/index.html"
 
-test: setup
+# The book is built first: the tests also read the built site (it must load nothing from outside).
+test: book
 	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --quiet
 	@$(PY) -m pytest -q -p no:cacheprovider tests --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS_OUT)/*.ipynb
 
