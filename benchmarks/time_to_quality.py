@@ -7,13 +7,14 @@ divided by 2.828 (its standard deviation, as the WGAN-GP toy code does), are sco
 generator steps by the same function, and stop at the bar or when their time runs out. Scoring
 time counts.
 
-- ``plain``: WGAN-GP's toy settings written out by hand: 3x512 ReLU MLPs, batch 256,
+- ``plain``: WGAN-GP's toy settings (``ganlib.recipes.RECIPES["wgan_gp_toy"]``) in a loop written
+  out by hand: 3x512 ReLU MLPs, batch 256,
   Adam 1e-4 (betas 0.5, 0.9), five critic steps per generator step, penalty weight 0.1 (the
   toy code's value).
-- ``ganlib``: the recipe we found (see the chapter 4 closing note): non-saturating loss with a
+- ``ganlib``: the recipe we found (``RECIPES["ns_zero_gp_annealed"]``): non-saturating loss with a
   *zero-centred* gradient penalty of weight 1 on real-fake interpolates, 3x128 MLPs, batch 256,
   Adam 2e-3 (betas 0.5, 0.999), one critic step, learning rates and penalty weight annealed
-  linearly to 0 over 8,000 steps (``TrainConfig(anneal=True)``).
+  linearly to 0 over 8,000 steps.
 
 Target: ganlib reaches the bar within 90 s on 2 cores.
 
@@ -33,7 +34,8 @@ from torch import nn
 from ganlib.data import grid_mixture
 from ganlib.metrics import mode_coverage
 from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.train import TrainConfig, train_gan
+from ganlib.recipes import RECIPES
+from ganlib.train import train_gan
 
 GRID = grid_mixture(std=0.05)
 SCALE = 2.828  # the grid's standard deviation; both contenders train on data / SCALE
@@ -64,29 +66,32 @@ class Scorer:
 
 
 def plain_wgan_gp(seed, budget):
-    """The WGAN-GP toy loop (its 25-Gaussian settings), written without ganlib."""
+    """The WGAN-GP toy loop (its 25-Gaussian settings, from ganlib.recipes), written without ganlib's loop."""
+    c = RECIPES["wgan_gp_toy"].train
+    (penalty,) = c.penalties
+    n = c.batch_size
     torch.manual_seed(seed)
     net = lambda i, o: nn.Sequential(nn.Linear(i, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
                                      nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, o))
     G, D = net(2, 2), net(2, 1)
-    opt_g = torch.optim.Adam(G.parameters(), lr=1e-4, betas=(0.5, 0.9))
-    opt_d = torch.optim.Adam(D.parameters(), lr=1e-4, betas=(0.5, 0.9))
+    opt_g = torch.optim.Adam(G.parameters(), lr=c.lr_g, betas=(c.beta1, c.beta2))
+    opt_d = torch.optim.Adam(D.parameters(), lr=c.lr_d, betas=(c.beta1, c.beta2))
     gen = torch.Generator().manual_seed(seed)
     scorer, step = Scorer(budget), 0
     while True:
         step += 1
-        for _ in range(5):
-            x_real = scaled_sample(256, gen)
+        for _ in range(c.d_steps):
+            x_real = scaled_sample(n, gen)
             with torch.no_grad():
-                x_fake = G(torch.randn(256, 2, generator=gen))
-            eps = torch.rand(256, 1, generator=gen)
+                x_fake = G(torch.randn(n, 2, generator=gen))
+            eps = torch.rand(n, 1, generator=gen)
             x_hat = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
             (grad,) = torch.autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
-            d_loss = D(x_fake).mean() - D(x_real).mean() + 0.1 * ((grad.norm(dim=1) - 1) ** 2).mean()
+            d_loss = D(x_fake).mean() - D(x_real).mean() + penalty.gp_weight * ((grad.norm(dim=1) - 1) ** 2).mean()
             opt_d.zero_grad()
             d_loss.backward()
             opt_d.step()
-        g_loss = -D(G(torch.randn(256, 2, generator=gen))).mean()
+        g_loss = -D(G(torch.randn(n, 2, generator=gen))).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -94,15 +99,14 @@ def plain_wgan_gp(seed, budget):
             return scorer.trace
 
 
-RECIPE = TrainConfig(steps=8000, batch_size=256, d_steps=1, lr_g=2e-3, lr_d=2e-3, betas=(0.5, 0.999),
-                     loss="non_saturating", gp_weight=1.0, gp_target=0.0, anneal=True, log_every=EVERY)
+RECIPE = RECIPES["ns_zero_gp_annealed"]
 
 
 def ganlib_recipe(seed, budget):
     torch.manual_seed(seed)
     G, D = MLPGenerator(2, 2, 128, 3), MLPDiscriminator(2, 128, 3)
     scorer = Scorer(budget)
-    config = TrainConfig(**{**RECIPE.__dict__, "seed": seed})
+    config = RECIPE.config(steps=8000, log_every=EVERY, seed=seed)
     train_gan(G, D, scaled_sample, config, callbacks=[lambda step, G, D, h: {"stop": scorer(step, G)}],
               progress=False)
     return scorer.trace

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from ganlib.data import ring_mixture
 from ganlib.models import MLPDiscriminator, MLPGenerator
+from ganlib.recipes import RECIPES
 from ganlib.runtime import resolve_device
 from ganlib.train import TrainConfig, train_gan
 
@@ -60,28 +61,31 @@ def plain_loop(steps, batch_size, device):
         torch.cuda.synchronize()
 
 
-def _ganlib_run(device, **config):
+def _ganlib_run(device, config):
     G, D = models(device)
-    train_gan(G, D, ring_mixture().sample, TrainConfig(log_every=100, seed=0, **config), device=device, progress=False)
+    train_gan(G, D, ring_mixture().sample, config, device=device, progress=False)
     if device.type == "cuda":
         torch.cuda.synchronize()
 
 
 def ganlib_loop(steps, batch_size, device):
-    _ganlib_run(device, steps=steps, batch_size=batch_size, lr_g=1e-3, lr_d=1e-3, loss="non_saturating")
+    _ganlib_run(device, TrainConfig(steps=steps, batch_size=batch_size, lr_g=1e-3, lr_d=1e-3, loss="non_saturating",
+                                    log_every=100, seed=0))
 
 
-N_CRITIC, GP_WEIGHT = 5, 10.0
+WGAN_GP = RECIPES["wgan_gp"]  # the paper's: n_critic 5, lambda 10, Adam 1e-4, betas (0, 0.9)
 
 
 def plain_wgan_gp_loop(steps, batch_size, device):
     """WGAN-GP as a tutorial writes it: n_critic penalised critic steps, then one generator step."""
+    c = WGAN_GP.train
+    (penalty_term,) = c.penalties
     G, D = models(device)
-    opt_g = torch.optim.Adam(G.parameters(), lr=1e-4, betas=(0.0, 0.9))
-    opt_d = torch.optim.Adam(D.parameters(), lr=1e-4, betas=(0.0, 0.9))
+    opt_g = torch.optim.Adam(G.parameters(), lr=c.lr_g, betas=(c.beta1, c.beta2))
+    opt_d = torch.optim.Adam(D.parameters(), lr=c.lr_d, betas=(c.beta1, c.beta2))
     data, gen = ring_mixture(), torch.Generator().manual_seed(0)
     for _ in range(steps):
-        for _ in range(N_CRITIC):
+        for _ in range(c.d_steps):
             x_real = data.sample(batch_size, gen).to(device)
             with torch.no_grad():
                 x_fake = G(torch.randn(batch_size, 2, device=device))
@@ -89,7 +93,7 @@ def plain_wgan_gp_loop(steps, batch_size, device):
             x_hat = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
             (grad,) = torch.autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
             penalty = ((grad.norm(dim=1) - 1) ** 2).mean()
-            d_loss = D(x_fake).mean() - D(x_real).mean() + GP_WEIGHT * penalty
+            d_loss = D(x_fake).mean() - D(x_real).mean() + penalty_term.gp_weight * penalty
             opt_d.zero_grad()
             d_loss.backward()
             opt_d.step()
@@ -102,8 +106,7 @@ def plain_wgan_gp_loop(steps, batch_size, device):
 
 
 def ganlib_wgan_gp_loop(steps, batch_size, device):
-    _ganlib_run(device, steps=steps, batch_size=batch_size, d_steps=N_CRITIC, lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9),
-                loss="wgan_gp", gp_weight=GP_WEIGHT)
+    _ganlib_run(device, WGAN_GP.config(steps=steps, batch_size=batch_size, log_every=100, seed=0))
 
 
 def steps_per_second(fn, steps, batch_size, device):

@@ -16,7 +16,7 @@ mean and spread of the final scores, and the share of runs that end covering eve
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import torch
@@ -25,12 +25,38 @@ from torch import nn
 from .data import grid_mixture, ring_mixture, swiss_roll
 from .metrics import mode_coverage, wasserstein1
 from .models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from .recipes import get_recipe
 from .train import TrainConfig, train_gan
 
 __all__ = ["MixtureRun", "run_mixture", "mixture", "DigitsRun", "run_digits", "run_spec", "summarize_mixture_runs",
            "markdown_table"]
 
 _MIXTURES = {"ring": ring_mixture, "grid": grid_mixture}
+
+
+# the fields a run spec shares with TrainConfig: one name per idea, copied by from_recipe
+_TRAINING_FIELDS = ("loss", "optimizer", "lr_g", "lr_d", "beta1", "beta2", "momentum", "penalties", "d_steps",
+                    "batch_size")
+
+
+class _FromRecipe:
+    """``Spec.from_recipe(recipe, **fields)``: a spec trained as a paper's recipe says, other fields as given."""
+
+    @classmethod
+    def from_recipe(cls, recipe, **fields_):
+        """A spec whose training fields come from ``recipe`` (a name or a Recipe), the rest from ``fields_``."""
+        recipe = get_recipe(recipe)
+        taken = {name: getattr(recipe.train, name) for name in _TRAINING_FIELDS if name in cls._field_names()}
+        return cls(**{**taken, "recipe": recipe.name, **fields_})
+
+    @classmethod
+    def _field_names(cls):
+        return {f.name for f in fields(cls)}
+
+    def train_config(self):
+        """The :class:`TrainConfig` this run trains with."""
+        return TrainConfig(steps=self.steps, log_every=max(self.steps // self.evals, 1), seed=self.seed,
+                           **{name: getattr(self, name) for name in _TRAINING_FIELDS})
 
 
 def mixture(name, std=None):
@@ -41,18 +67,23 @@ def mixture(name, std=None):
 
 
 @dataclass(frozen=True)
-class MixtureRun:
-    """One MLP GAN trained on a 2-D data set: a mixture (ring, grid) or the swiss roll."""
+class MixtureRun(_FromRecipe):
+    """One MLP GAN trained on a 2-D data set: a mixture (ring, grid) or the swiss roll.
+
+    The training fields mean what they mean in :class:`ganlib.train.TrainConfig`;
+    ``MixtureRun.from_recipe("wgan_gp_toy", dataset="grid")`` takes them from a paper's recipe.
+    """
 
     dataset: str = "ring"  # "ring", "grid" or "swissroll" (no modes: score it with w1_samples)
     loss: str = "non_saturating"  # a name in ganlib.losses.LOSSES
     seed: int = 0  # seeds the networks' weights, the latent draws and the data
-    lr: float = 2e-3  # both players
+    lr_g: float = 2e-3
+    lr_d: float = 2e-3
+    optimizer: str = "adam"  # "adam", "rmsprop" or "sgd"
     beta1: float = 0.5  # Adam's first beta
     beta2: float = 0.999  # Adam's second beta
-    optimizer: str = "adam"  # "adam", "rmsprop" or "sgd"
-    clip: float | None = None  # critic weight clipping; None: the loss's own (wgan: 0.01)
-    gp_weight: float | None = None  # gradient penalty weight; None: the loss's own (wgan_gp: 10)
+    momentum: float = 0.0  # SGD's momentum
+    penalties: tuple = ()  # ganlib.penalties objects (clipping, gradient penalty)
     d_steps: int = 1
     steps: int = 800  # generator steps
     batch_size: int = 128
@@ -64,6 +95,7 @@ class MixtureRun:
     n_eval: int = 2500  # samples per scoring (PacGAN's count)
     w1_samples: int = 0  # > 0: also score W1 (POT) between this many generated and real samples
     standardize: bool = False  # train on data divided by its per-coordinate std, as the WGAN-GP toy code does
+    recipe: str = ""  # the recipe the training fields came from, if any (a label for tables)
 
     def __post_init__(self):
         if self.dataset == "swissroll":
@@ -74,13 +106,6 @@ class MixtureRun:
         self.train_config()  # same validation as the loop
         if self.evals < 1 or self.n_eval < 1 or self.w1_samples < 0:
             raise ValueError("evals and n_eval must be >= 1, w1_samples >= 0")
-
-    def train_config(self):
-        """The :class:`TrainConfig` this run trains with."""
-        return TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
-                           lr_d=self.lr, betas=(self.beta1, self.beta2), optimizer=self.optimizer, loss=self.loss,
-                           clip_value=self.clip, gp_weight=self.gp_weight,
-                           log_every=max(self.steps // self.evals, 1), seed=self.seed)
 
     def data(self):
         """(sampler, centers or None, std or None) of the run's data set, in the data's own units."""
@@ -211,16 +236,19 @@ class _FlatDiscriminator(nn.Module):
 
 
 @dataclass(frozen=True)
-class DigitsRun:
-    """One GAN trained on the training split of scikit-learn's 8x8 digits."""
+class DigitsRun(_FromRecipe):
+    """One GAN trained on the training split of scikit-learn's 8x8 digits (training fields as in TrainConfig)."""
 
     arch: str = "dcgan"  # "dcgan" (ganlib.models.DCGAN*) or "mlp" (fully connected, tanh output)
     loss: str = "non_saturating"
     seed: int = 0
-    lr: float = 2e-4  # DCGAN's Adam settings
+    lr_g: float = 2e-4  # DCGAN's Adam settings
+    lr_d: float = 2e-4
+    optimizer: str = "adam"
     beta1: float = 0.5
     beta2: float = 0.999
-    gp_weight: float | None = None  # None: the loss's own (wgan_gp: 10)
+    momentum: float = 0.0
+    penalties: tuple = ()  # ganlib.penalties objects
     norm: str = "batch"  # DCGAN critic's normalisation: "batch", "layer" or "none" (a penalised critic needs no batch norm)
     d_steps: int = 1
     steps: int = 1500
@@ -231,6 +259,7 @@ class DigitsRun:
     depth: int = 2  # MLP: hidden layers
     evals: int = 5
     n_eval: int = 1000
+    recipe: str = ""  # the recipe the training fields came from, if any
 
     def __post_init__(self):
         if self.arch not in ("dcgan", "mlp"):
@@ -240,13 +269,6 @@ class DigitsRun:
         self.train_config()
         if self.evals < 1 or self.n_eval < 2:
             raise ValueError("evals must be >= 1 and n_eval >= 2")
-
-    def train_config(self):
-        """The :class:`TrainConfig` this run trains with."""
-        return TrainConfig(steps=self.steps, batch_size=self.batch_size, d_steps=self.d_steps, lr_g=self.lr,
-                           lr_d=self.lr, betas=(self.beta1, self.beta2), loss=self.loss, gp_weight=self.gp_weight,
-                           log_every=max(self.steps // self.evals, 1), seed=self.seed)
-
 
 def run_digits(spec: DigitsRun):
     """Train one :class:`DigitsRun`; returns a dict of plain numbers and arrays.

@@ -94,6 +94,9 @@ FORMS = {
 
 @dataclass(frozen=True)
 class LossTerms:
+    """A loss in the f1, f2, g1, g2 notation: D minimises E f1(a_r) + E f2(a_f), G minimises E g1(a_r) + E g2(a_f),
+    with the arguments a_r, a_f that ``form`` names (FORMS)."""
+
     form: str  # a key of FORMS
     f1: Callable  # D's term on real samples
     f2: Callable  # D's term on fake samples
@@ -108,9 +111,8 @@ TERMS = {
     "rsgan": LossTerms("relativistic", neg_log_sigmoid, zero, zero, neg_log_sigmoid),
     "rasgan": LossTerms("relativistic_average", neg_log_sigmoid, neg_log_one_minus_sigmoid,
                         neg_log_one_minus_sigmoid, neg_log_sigmoid),
-    # the constraint on C (clipping, gradient penalty) is not part of the four terms
+    # WGAN and WGAN-GP: the constraint on C (clipping, gradient penalty) is not part of the four terms
     "wgan": LossTerms("standard", neg_identity, identity, zero, neg_identity),
-    "wgan_gp": LossTerms("standard", neg_identity, identity, zero, neg_identity),
     "lsgan": LossTerms("standard", half_square_minus_one, half_square, zero, half_square_minus_one),
     "lsgan:-1-1-0": LossTerms("standard", half_square_minus_one, half_square_plus_one, zero, half_square),
     "ralsgan": LossTerms("relativistic_average", square_minus_one, square_plus_one, square_plus_one, square_minus_one),

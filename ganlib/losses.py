@@ -8,7 +8,9 @@ stays finite where D saturates.
 
 A loss is a :class:`GANLoss` pair ``(d_loss, g_loss)`` kept in the :data:`LOSSES` registry;
 :func:`get_loss` looks one up by name. Later chapters add their entries here. Relativistic
-losses read both batches in the generator loss too (``g_uses_real``).
+losses read both batches in the generator loss too (``g_uses_real``). A loss is only a loss:
+the constraints a paper trains it with (WGAN's clipping, WGAN-GP's penalty) belong to its
+recipe (:mod:`ganlib.recipes`), and the optimiser settings too.
 """
 from __future__ import annotations
 
@@ -139,17 +141,14 @@ class GANLoss(NamedTuple):
     """A discriminator loss and a generator loss, both ``f(d_real, d_fake) -> scalar``.
 
     ``g_uses_real`` says whether the generator loss reads ``d_real`` (relativistic losses do);
-    when it is False the training loop passes ``None`` and saves a forward pass. A loss that
-    needs a Lipschitz critic names its constraint, which :func:`ganlib.train.train_gan` applies
-    unless the config overrides it: ``clip`` (WGAN's weight-clipping bound c) or ``gp_weight``
-    (WGAN-GP's lambda for :func:`ganlib.penalties.gradient_penalty`).
+    when it is False the training loop passes ``None`` and saves a forward pass. A loss with
+    state (BEGAN's k_t) is any object with these three attributes and a ``start()`` that returns
+    a fresh instance for a run, which :func:`ganlib.train.train_gan` also calls as a hook.
     """
 
     d_loss: Callable
     g_loss: Callable
     g_uses_real: bool = False
-    clip: float = 0.0
-    gp_weight: float = 0.0
 
 
 LOSSES: dict[str, GANLoss] = {
@@ -158,8 +157,9 @@ LOSSES: dict[str, GANLoss] = {
     "max_likelihood": GANLoss(d_cross_entropy, g_max_likelihood),
     "rsgan": GANLoss(d_rsgan, g_rsgan, g_uses_real=True),
     "rasgan": GANLoss(d_rasgan, g_rasgan, g_uses_real=True),
-    "wgan": GANLoss(d_wasserstein, g_wasserstein, clip=0.01),  # c = 0.01, the WGAN paper's value
-    "wgan_gp": GANLoss(d_wasserstein, g_wasserstein, gp_weight=10.0),  # lambda = 10, WGAN-GP's value
+    # WGAN and WGAN-GP share the loss; they differ in the constraint their recipes list
+    # (ganlib.recipes: clipping at 0.01, or the gradient penalty)
+    "wgan": GANLoss(d_wasserstein, g_wasserstein),
 }
 
 # (a, b, c) of the LSGAN paper's two codings: with "0-1-1" G asks its fakes to score as real
@@ -187,9 +187,15 @@ LOSSES["ralsgan"] = GANLoss(d_ralsgan, g_ralsgan, g_uses_real=True)
 
 
 def get_loss(name):
-    """The :class:`GANLoss` registered under ``name``; a clear error lists the valid names."""
-    if isinstance(name, GANLoss):
-        return name
+    """The :class:`GANLoss` registered under ``name``; a clear error lists the valid names.
+
+    A loss object (anything with ``d_loss``, ``g_loss`` and ``g_uses_real``) is returned as it is.
+    """
+    if not isinstance(name, str):
+        if all(hasattr(name, a) for a in ("d_loss", "g_loss", "g_uses_real")):
+            return name
+        raise ValueError(f"a loss is a name in ganlib.losses.LOSSES or an object with d_loss, g_loss and "
+                         f"g_uses_real, got {name!r}")
     try:
         return LOSSES[name]
     except KeyError:

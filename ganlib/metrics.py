@@ -28,6 +28,8 @@ def _numpy(x):
 
 @dataclass(frozen=True)
 class ModeCoverage:
+    """How many modes of a mixture generated samples cover, and how many samples are of high quality."""
+
     modes_covered: int  # modes holding at least min_count high-quality samples
     n_modes: int  # modes of the mixture
     hq_ratio: float  # share of samples within n_std std of their nearest centre

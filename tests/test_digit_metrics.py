@@ -6,8 +6,8 @@ from ganlib import digit_metrics as dm
 
 
 @pytest.fixture(scope="module")
-def classifier(tmp_path_factory):
-    return dm.load_digit_classifier(cache=tmp_path_factory.mktemp("cache"))
+def classifier(digit_cache):
+    return dm.load_digit_classifier(cache=digit_cache)
 
 
 def test_split_is_fixed_and_disjoint():
@@ -17,24 +17,35 @@ def test_split_is_fixed_and_disjoint():
     assert len(x1) + len(t1) == 1797 and len(t1) == 449
 
 
-def test_classifier_is_accurate_and_cached(tmp_path):
-    model = dm.load_digit_classifier(cache=tmp_path)
-    files = list(tmp_path.iterdir())
+def test_classifier_is_accurate_and_cached(digit_cache):
+    model = dm.load_digit_classifier(cache=digit_cache)  # trained into the cache once per session
+    files = list(digit_cache.iterdir())
     assert len(files) == 1 and files[0].suffix == ".pt"
     (_, _), (x_test, y_test) = dm.split_digits()
     with torch.no_grad():
         accuracy = float((model(x_test).argmax(1) == y_test).float().mean())
     assert accuracy > 0.95
-    again = dm.load_digit_classifier(cache=tmp_path)  # from the cache: the same weights
+    again = dm.load_digit_classifier(cache=digit_cache)  # from the cache: the same weights
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), again.state_dict().values()))
 
 
-def test_unreadable_cache_is_retrained(tmp_path):
-    dm.load_digit_classifier(cache=tmp_path)
+def test_unreadable_or_missing_cache_is_retrained_and_rewritten(digit_cache, tmp_path, monkeypatch):
+    trained = []
+
+    def fake_training():  # the real one is slow; what is tested is when it is called and what is kept
+        trained.append(1)
+        return dm.DigitClassifier(), 0.0
+
+    monkeypatch.setattr(dm, "train_digit_classifier", fake_training)
+    dm.load_digit_classifier(cache=tmp_path)  # missing: trained and written
     path = next(tmp_path.iterdir())
+    assert len(trained) == 1 and path.stat().st_size > 0
+    dm.load_digit_classifier(cache=tmp_path)  # readable: loaded, not trained
+    assert len(trained) == 1
     path.write_bytes(b"not a checkpoint")
     with pytest.warns(UserWarning, match="retraining"):
         dm.load_digit_classifier(cache=tmp_path)
+    assert len(trained) == 2 and path.read_bytes() != b"not a checkpoint"
 
 
 def test_fd_orders_real_above_noise_and_histograms_count(classifier):

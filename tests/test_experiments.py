@@ -4,6 +4,7 @@ import pytest
 
 from ganlib.experiments import (DigitsRun, MixtureRun, markdown_table, mixture, run_digits, run_mixture, run_spec,
                                 summarize_mixture_runs)
+from ganlib.penalties import GradientPenalty, WeightClipping
 
 
 def test_specs_refuse_bad_values_with_the_valid_choices():
@@ -33,15 +34,16 @@ def test_mixture_run_scores_over_training_and_repeats_exactly():
 
 
 def test_wasserstein_runs_track_w1_and_the_critic_estimate():
-    spec = MixtureRun(loss="wgan", optimizer="rmsprop", lr=5e-5, d_steps=5, steps=30, evals=3, n_eval=200,
-                      w1_samples=100)
+    spec = MixtureRun.from_recipe("wgan", batch_size=128, steps=30, evals=3, n_eval=200, w1_samples=100)
     r = run_mixture(spec)
-    assert spec.train_config().clip_value is None  # the loss's own c = 0.01 applies
+    config = spec.train_config()
+    assert config.penalties == (WeightClipping(0.01),) and (config.optimizer, config.lr_d, config.d_steps) == ("rmsprop", 5e-5, 5)
+    assert spec.recipe == "wgan" and config.batch_size == 128  # a field given beats the recipe's
     assert len(r["w1"]) == len(r["critic"]) == 3 and np.all(r["w1"] > 0)
     # a clipped critic is tiny: its estimate is far below the true W1 but has the right sign
     assert np.all(np.abs(r["critic"]) < r["w1"])
-    roll = run_mixture(MixtureRun(dataset="swissroll", loss="wgan_gp", beta1=0.0, beta2=0.9, steps=20, evals=2,
-                                  n_eval=200, w1_samples=100))
+    roll = run_mixture(MixtureRun(dataset="swissroll", loss="wgan", beta1=0.0, beta2=0.9, steps=20, evals=2,
+                                  n_eval=200, w1_samples=100, penalties=(GradientPenalty(10.0),)))
     assert roll["modes"] is None and roll["n_modes"] == 0 and len(roll["w1"]) == 2
     assert run_mixture(MixtureRun(steps=20, evals=2, n_eval=200))["w1"].size == 0  # off by default
 
@@ -50,7 +52,8 @@ def test_standardized_runs_train_on_scaled_data_and_report_in_data_units():
     assert MixtureRun(dataset="grid", std=0.05, standardize=True).data_scale() == pytest.approx(np.sqrt(8 + 0.05 ** 2))
     assert MixtureRun(dataset="ring", std=0.02, standardize=True).data_scale() == pytest.approx(np.sqrt(2 + 0.02 ** 2))
     assert MixtureRun(dataset="grid").data_scale() == 1.0
-    plain = MixtureRun(dataset="grid", steps=20, evals=1, n_eval=200, w1_samples=100, loss="wgan_gp")
+    plain = MixtureRun(dataset="grid", steps=20, evals=1, n_eval=200, w1_samples=100, loss="wgan",
+                       penalties=(GradientPenalty(10.0),))
     scaled = run_mixture(MixtureRun(**{**plain.__dict__, "standardize": True}))
     # same seed, same weights: the standardized generator's samples are its raw outputs times the scale
     assert np.abs(scaled["samples"]).max() > 1.5 * np.abs(run_mixture(plain)["samples"]).max()
@@ -80,11 +83,12 @@ def test_summaries_count_runs_per_group():
 
 
 @pytest.mark.slow
-def test_digits_runs_report_fd_and_histograms(tmp_path, monkeypatch):
-    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
-    for arch, loss, norm in (("dcgan", "non_saturating", "batch"), ("mlp", "non_saturating", "batch"),
-                             ("dcgan", "wgan_gp", "layer")):
-        r = run_digits(DigitsRun(arch=arch, loss=loss, norm=norm, steps=20, evals=2, n_eval=100))
+def test_digits_runs_report_fd_and_histograms(digit_cache, monkeypatch):
+    monkeypatch.setenv("GANLIB_CACHE", str(digit_cache))
+    gp = (GradientPenalty(10.0),)
+    for arch, loss, norm, penalties in (("dcgan", "non_saturating", "batch", ()), ("mlp", "non_saturating", "batch", ()),
+                                        ("dcgan", "wgan", "layer", gp)):
+        r = run_digits(DigitsRun(arch=arch, loss=loss, norm=norm, penalties=penalties, steps=20, evals=2, n_eval=100))
         assert list(r["step"]) == [10, 20] and r["samples"].shape == (64, 1, 8, 8)
         assert r["histogram"].sum() == 100 and np.isfinite(r["final_fd"]) and r["final_fd"] > 0
         assert np.abs(r["samples"]).max() <= 1 and min(r["n_params"]) > 0

@@ -3,7 +3,8 @@ import pytest
 import torch
 from torch import nn
 
-from ganlib.penalties import clip_weights_, gradient_penalty, interpolates
+from ganlib.penalties import (GradientPenalty, R1Penalty, WeightClipping, clip_weights_, gradient_penalty, interpolates,
+                              r1_penalty)
 
 
 class LinearCritic(nn.Module):
@@ -64,3 +65,27 @@ def test_clipping_bounds_every_parameter_and_refuses_a_bad_bound():
     assert float(net[0].bias.detach().max()) == pytest.approx(0.01)
     with pytest.raises(ValueError, match="must be positive"):
         clip_weights_(net, 0)
+
+
+def test_r1_of_a_linear_critic_is_the_squared_norm_of_its_weights_and_reaches_only_the_critic():
+    critic = LinearCritic((3, 4, 4))
+    real = torch.randn(16, 3, 4, 4, requires_grad=True)
+    r1 = r1_penalty(critic, real)
+    torch.testing.assert_close(r1, critic.W.detach().pow(2).sum())
+    r1.backward()
+    torch.testing.assert_close(critic.W.grad, 2 * critic.W.detach())  # d/dW ||W||^2
+    assert real.grad is None
+
+
+def test_penalty_objects_weigh_and_space_their_terms():
+    assert GradientPenalty(0.1).weight == 0.1 and GradientPenalty().target == 1.0
+    r1 = R1Penalty(gamma=10.0, interval=4)
+    assert r1.weight == 5.0 and r1.every == 4  # gamma / 2, applied on updates 1, 5, 9, ...
+    assert [u for u in range(1, 11) if r1.due(u)] == [1, 5, 9]
+    assert WeightClipping().weight == 0 and WeightClipping().clip == 0.01
+    for bad, message in ((lambda: GradientPenalty(-1.0), "gp_weight must be a finite number >= 0"),
+                         (lambda: R1Penalty(interval=0), "interval must be an integer >= 1"),
+                         (lambda: R1Penalty(gamma=float("nan")), "gamma must be a finite number >= 0"),
+                         (lambda: WeightClipping(0.0), "clip must be a positive number")):
+        with pytest.raises(ValueError, match=message):
+            bad()

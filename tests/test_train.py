@@ -4,7 +4,8 @@ import torch
 
 from ganlib.data import ring_mixture
 from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.train import TrainConfig, train_critic, train_gan
+from ganlib.penalties import GradientPenalty, R1Penalty, WeightClipping
+from ganlib.train import EMA, Hook, TrainConfig, train_critic, train_gan
 
 
 def _models(seed=0):
@@ -17,8 +18,11 @@ def test_smoke_run_logs_every_step_and_calls_callbacks():
     calls = []
     cb = lambda step, G, D, h: calls.append(step) or {"g_norm": 1.0}
     h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=30, batch_size=32, log_every=10), callbacks=[cb])
-    assert len(h.d_loss) == len(h.g_loss) == len(h.d_real) == 30
-    assert np.all(np.isfinite(h.d_loss)) and np.all((h.d_fake >= 0) & (h.d_fake <= 1))
+    assert len(h.d_loss) == len(h.g_loss) == len(h.p_real) == 30 == h.steps
+    assert np.all(np.isfinite(h.d_loss)) and np.all((h.p_fake >= 0) & (h.p_fake <= 1))
+    assert set(h.columns) == {"d_loss", "g_loss", "p_real", "p_fake"}
+    with pytest.raises(AttributeError, match="History has no column 'gp'; it has: d_loss"):
+        h.gp
     assert calls == [10, 20, 30]
     assert h.metric("g_norm")[0].tolist() == [10, 20, 30]
 
@@ -63,9 +67,10 @@ def test_nonsaturating_gan_learns_a_shift():
     ({"lr_g": -1e-3}, "learning rates must be positive"),
     ({"loss": "nope"}, "unknown loss 'nope'"),
     ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
-    ({"clip_value": -0.01}, "clip_value must be >= 0"),
-    ({"gp_weight": float("nan")}, "gp_weight must be >= 0"),
-    ({"gp_target": -1.0}, "gp_target must be >= 0"),
+    ({"beta1": 1.0}, "beta1, beta2 and momentum must lie in"),
+    ({"penalties": [GradientPenalty()]}, "must be a tuple of ganlib.penalties objects"),
+    ({"penalties": (0.01,)}, "must be a tuple of ganlib.penalties objects"),
+    ({"penalties": (GradientPenalty(), GradientPenalty(1.0))}, "lists one kind twice"),
 ])
 def test_config_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -89,31 +94,32 @@ def _largest_weight(D):
     return max(float(p.detach().abs().max()) for p in D.parameters())
 
 
-def test_wgan_clips_the_critic_after_every_step_and_the_config_can_override():
+def test_clipping_acts_after_every_critic_step():
     seen = []
     cb = lambda step, G, D, h: seen.append(_largest_weight(D))
     G, D = _models()
     assert _largest_weight(D) > 0.01  # clipping has work to do
-    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=5, loss="wgan",
-                                                            optimizer="rmsprop", lr_d=5e-5, log_every=1), callbacks=[cb])
-    assert max(seen) <= 0.01 and len(seen) == 6  # the loss's own c = 0.01, applied in every round
-    assert np.all(np.isnan(h.penalty))
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=5, loss="wgan", optimizer="rmsprop",
+                                                            lr_d=5e-5, log_every=1, penalties=(WeightClipping(0.01),)),
+                  callbacks=[cb])
+    assert max(seen) <= 0.01 and len(seen) == 6 and "clip" not in h  # a constraint logs no term
     G, D = _models()
-    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", clip_value=0.05))
+    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", penalties=(WeightClipping(0.05),)))
     assert 0.01 < _largest_weight(D) <= 0.05 + 1e-6  # float32 rounding of 0.05
     G, D = _models()
-    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", clip_value=0))
-    assert _largest_weight(D) > 0.05  # 0 turns clipping off
+    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan"))
+    assert _largest_weight(D) > 0.05  # a loss alone brings no constraint: the recipe does
 
 
-def test_wgan_gp_adds_the_penalty_and_logs_it_apart():
+def test_gradient_penalty_is_added_and_logged_apart():
     G, D = _models()
-    cfg = TrainConfig(steps=5, batch_size=16, d_steps=1, loss="wgan_gp", lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9))
+    cfg = TrainConfig(steps=5, batch_size=16, d_steps=1, loss="wgan", lr_g=1e-4, lr_d=1e-4, beta1=0.0, beta2=0.9,
+                      penalties=(GradientPenalty(10.0),))
     h = train_gan(G, D, ring_mixture().sample, cfg)
-    assert np.all(np.isfinite(h.penalty)) and np.all(h.penalty >= 0) and np.all(np.isfinite(h.d_loss))
+    assert np.all(np.isfinite(h.gp)) and np.all(h.gp >= 0) and np.all(np.isfinite(h.d_loss))
     G2, D2 = _models()
-    off = train_gan(G2, D2, ring_mixture().sample, TrainConfig(**{**cfg.__dict__, "gp_weight": 0}))
-    assert np.all(np.isnan(off.penalty))
+    off = train_gan(G2, D2, ring_mixture().sample, TrainConfig(**{**cfg.__dict__, "penalties": ()}))
+    assert "gp" not in off
     # same seed, same first critic batch, logged before any update: the logged loss excludes the penalty
     assert off.d_loss[0] == pytest.approx(h.d_loss[0])
     assert not np.allclose(off.d_loss[1:], h.d_loss[1:])  # ... and the penalty changed the training
@@ -144,8 +150,8 @@ def test_the_penalty_pulls_towards_its_target_norm(target):
     G, _ = _models()
     D = _LinearCritic([0.6, 0.8 * 3])  # ||W|| = sqrt(0.36 + 5.76)
     h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=1, batch_size=8, loss="non_saturating",
-                                                           gp_weight=1.0, gp_target=target))
-    assert h.penalty[0] == pytest.approx((6.12 ** 0.5 - target) ** 2, rel=1e-5)
+                                                           penalties=(GradientPenalty(1.0, target=target),)))
+    assert h.gp[0] == pytest.approx((6.12 ** 0.5 - target) ** 2, rel=1e-5)
 
 
 def test_anneal_decays_the_learning_rate_linearly_to_zero():
@@ -157,7 +163,7 @@ def test_anneal_decays_the_learning_rate_linearly_to_zero():
     shifts = []
     cb = lambda step, G, D, h: shifts.append(float(G.shift.detach()))
     train_gan(G, D, torch.randn(64, 1), TrainConfig(steps=steps, batch_size=8, d_steps=0, loss="wgan", lr_g=lr,
-                                                    optimizer="sgd", betas=(0.0, 0.9), anneal=True, log_every=1),
+                                                    optimizer="sgd", anneal=True, log_every=1),
               callbacks=[cb])
     moves = np.diff([0.0] + shifts)
     assert moves == pytest.approx([lr * w * (1 - k / steps) for k in range(steps)], rel=1e-5)
@@ -176,15 +182,189 @@ def test_train_critic_separates_two_samplers_and_repeats_exactly():
         h = train_critic(D, _shifted(2.0), _shifted(-2.0), TrainConfig(steps=60, batch_size=64, lr_d=1e-2, log_every=20),
                          callbacks=[cb])
         runs.append(h)
-    assert len(runs[0].d_loss) == 60 and np.all(np.isnan(runs[0].g_loss)) and np.all(np.isnan(runs[0].penalty))
-    assert runs[0].d_real[-1] > 0.9 and runs[0].d_fake[-1] < 0.1 and runs[0].metric("gap")[1][-1] > 0
+    assert len(runs[0].d_loss) == 60 and np.all(np.isnan(runs[0].g_loss)) and "gp" not in runs[0]
+    assert runs[0].p_real[-1] > 0.9 and runs[0].p_fake[-1] < 0.1 and runs[0].metric("gap")[1][-1] > 0
     assert seen == [20, 40, 60] * 2 and np.array_equal(runs[0].d_loss, runs[1].d_loss)
 
 
-def test_train_critic_applies_the_losses_constraints():
+def test_train_critic_applies_the_configs_penalties():
     torch.manual_seed(0)
     D = MLPDiscriminator(in_dim=2, hidden=16, depth=2)
-    train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan", optimizer="rmsprop"))
+    train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan", optimizer="rmsprop",
+                                                               penalties=(WeightClipping(0.01),)))
     assert _largest_weight(D) <= 0.01
-    h = train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan_gp"))
-    assert np.all(np.isfinite(h.penalty)) and np.all(h.penalty >= 0)
+    h = train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan",
+                                                                   penalties=(GradientPenalty(10.0),)))
+    assert np.all(np.isfinite(h.gp)) and np.all(h.gp >= 0)
+
+
+# --- the opened loop: what chapters 6-9 plug in -------------------------------------------------
+
+
+class _AutoencoderCritic(torch.nn.Module):
+    """A BEGAN-like critic: its output per sample is its own reconstruction error |x - AE(x)|_1."""
+
+    def __init__(self, dim=2, hidden=8):
+        super().__init__()
+        self.ae = torch.nn.Sequential(torch.nn.Linear(dim, hidden), torch.nn.ELU(), torch.nn.Linear(hidden, dim))
+
+    def forward(self, x):
+        return (x - self.ae(x)).abs().mean(1)
+
+
+class _ControlledLoss(Hook):
+    """A stateful loss with a proportional controller, as BEGAN's: L_D = L(x) - k L(G(z)), L_G = L(G(z)),
+    k <- clip(k + lambda_k (gamma L(x) - L(G(z))), 0, 1) after every critic update."""
+
+    g_uses_real = False
+
+    def __init__(self, gamma=0.5, lambda_k=0.1, k=0.0):
+        self.gamma, self.lambda_k, self.k = gamma, lambda_k, k
+
+    def start(self):
+        return _ControlledLoss(self.gamma, self.lambda_k)  # every run starts from k_0 = 0
+
+    def d_loss(self, d_real, d_fake):
+        return d_real.mean() - self.k * d_fake.mean()
+
+    def g_loss(self, d_real, d_fake):
+        return d_fake.mean()
+
+    def after_critic_step(self, batch, loss):
+        l_real, l_fake = float(batch.d_real.detach().mean()), float(batch.d_fake.detach().mean())
+        k_used = self.k
+        self.k = min(max(self.k + self.lambda_k * (self.gamma * l_real - l_fake), 0.0), 1.0)
+        return {"k": k_used, "l_real": l_real, "l_fake": l_fake,
+                "m_global": l_real + abs(self.gamma * l_real - l_fake)}
+
+
+def test_a_stateful_loss_drives_its_controller_through_the_loop():
+    G, _ = _models()
+    torch.manual_seed(1)
+    D = _AutoencoderCritic()
+    loss = _ControlledLoss(gamma=0.5, lambda_k=0.1)
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=40, batch_size=32, loss=loss, log_every=10))
+    # k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1), replayed from the logged losses
+    k = [0.0]
+    for l_real, l_fake in zip(h.l_real, h.l_fake):
+        k.append(min(max(k[-1] + 0.1 * (0.5 * l_real - l_fake), 0.0), 1.0))
+    np.testing.assert_allclose(h.k, k[:-1], atol=1e-12)
+    np.testing.assert_allclose(h.m_global, h.l_real + np.abs(0.5 * h.l_real - h.l_fake), rtol=1e-12)
+    assert h.k[0] == 0 and h.k.max() > 0  # the controller moved
+    # and D's loss was the controlled one: L(x) - k L(G(z)) with the k in force at that update
+    np.testing.assert_allclose(h.d_loss, h.l_real - h.k * h.l_fake, rtol=1e-5, atol=1e-6)
+    assert loss.k == 0.0  # the config's loss is a template; the run started its own
+    h2 = train_gan(*_fresh_began(), ring_mixture().sample, TrainConfig(steps=40, batch_size=32, loss=loss, log_every=10))
+    np.testing.assert_array_equal(h.k, h2.k)  # a second run starts from k_0 again and repeats the first
+
+
+def _fresh_began():
+    G, _ = _models()
+    torch.manual_seed(1)
+    return G, _AutoencoderCritic()
+
+
+def test_clipping_of_the_controller_at_zero_and_one():
+    loss = _ControlledLoss(gamma=1.0, lambda_k=10.0).start()
+    batch = lambda real, fake: type("B", (), {"d_real": torch.tensor([real]), "d_fake": torch.tensor([fake])})
+    loss.after_critic_step(batch(1.0, 0.0), None)
+    assert loss.k == 1.0  # 0 + 10 * (1 - 0) clipped to 1
+    loss.after_critic_step(batch(0.0, 1.0), None)
+    assert loss.k == 0.0  # 1 + 10 * (0 - 1) clipped to 0
+
+
+class _LinearCriticOnly(torch.nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.lin = torch.nn.Linear(2, 1, bias=False)
+        with torch.no_grad():
+            self.lin.weight.copy_(torch.tensor([w]))
+
+    def forward(self, x):
+        return self.lin(x).squeeze(-1)
+
+
+def test_r1_is_applied_lazily_with_its_weight_times_the_interval():
+    # plain SGD on a linear critic C(x) = w.x: R1 = ||w||^2, so a due update adds lr * (gamma/2) * every * 2w
+    # to the plain step; updates that are not due equal the plain ones
+    lr, gamma, every, w0 = 0.01, 10.0, 3, [0.3, -0.4]
+    runs = {}
+    for name, penalties in (("plain", ()), ("r1", (R1Penalty(gamma=gamma, interval=every),))):
+        G, _ = _models()
+        D = _LinearCriticOnly(w0)
+        weights = []
+        cb = lambda step, G, D, h: weights.append(D.lin.weight.detach().clone().squeeze(0))
+        h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=4, batch_size=16, g_steps=0, optimizer="sgd", lr_d=lr,
+                                                               log_every=1, penalties=penalties), callbacks=[cb])
+        runs[name] = (h, weights)
+    h, w_r1 = runs["r1"]
+    assert np.isnan(h.r1[[1, 2]]).all() and h.r1[0] == pytest.approx(0.25, rel=1e-6)  # due on updates 1 and 4
+    assert h.r1[3] == pytest.approx(float((w_r1[2] ** 2).sum()), rel=1e-5)
+    _, w_plain = runs["plain"]
+    torch.testing.assert_close(w_r1[0], w_plain[0] - lr * gamma / 2 * every * 2 * torch.tensor(w0))
+
+
+class _MixingGenerator(torch.nn.Module):
+    """Draws two latents per sample and uses the first for one coordinate, the second for the other."""
+
+    latent_dim = 2
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
+        self.seen = []
+
+    def sample_latent(self, n, generator):
+        return torch.randn(n, 2, self.latent_dim, device=generator.device, generator=generator)  # (N, 2, latent)
+
+    def forward(self, z):  # z: (N, 2, latent) -> (N, 2)
+        self.seen.append(tuple(z.shape))
+        return torch.cat([self.a(z[:, 0]), self.b(z[:, 1])], dim=1)
+
+
+def test_a_generator_can_ask_for_two_latents_per_sample():
+    torch.manual_seed(0)
+    G, D = _MixingGenerator(), MLPDiscriminator(in_dim=2, hidden=16, depth=2)
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=10, batch_size=8, log_every=5))
+    assert set(G.seen) == {(8, 2, 2)} and len(G.seen) == 20  # one critic and one generator update per step
+    assert np.all(np.isfinite(h.g_loss)) and G.a.weight.grad is not None and G.b.weight.grad is not None
+
+
+def test_ema_follows_the_generator_with_its_beta():
+    G, D = _models()
+    start = [p.detach().clone() for p in G.parameters()]
+    ema = EMA(G, beta=0.9)
+    history = []
+    cb = lambda step, G, D, h: history.append([p.detach().clone() for p in G.parameters()])
+    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=3, batch_size=16, log_every=1), hooks=[ema], callbacks=[cb])
+    expected = start
+    for params in history:  # one generator update per step: avg <- 0.9 avg + 0.1 G
+        expected = [0.9 * e + 0.1 * p for e, p in zip(expected, params)]
+    for avg, e in zip(ema.model.parameters(), expected):
+        torch.testing.assert_close(avg, e)
+    assert not any(p.requires_grad for p in ema.model.parameters())
+    with pytest.raises(ValueError, match="EMA beta must lie in"):
+        EMA(G, beta=1.0)
+
+
+def test_hooks_log_named_scalars_and_see_each_update():
+    class Counter(Hook):
+        def __init__(self):
+            self.critic, self.generator = 0, 0
+
+        def after_critic_step(self, batch, loss):
+            self.critic += 1
+            return {"critic_updates": self.critic, "x_fake_mean": batch.x_fake.mean()}
+
+        def after_generator_step(self, batch, loss):
+            self.generator += 1
+            assert batch.d_real is None and batch.z.shape == (16, 2)
+            return {"g_again": loss}
+
+    G, D = _models()
+    counter = Counter()
+    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=2, log_every=4), hooks=[counter])
+    assert (counter.critic, counter.generator) == (12, 6)
+    assert h.critic_updates.tolist() == [2, 4, 6, 8, 10, 12]  # the last critic update of each step
+    np.testing.assert_array_equal(h.g_again, h.g_loss)
+    assert np.all(np.isfinite(h.x_fake_mean))
