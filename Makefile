@@ -31,8 +31,8 @@ setup: $(VENV)/.installed
 
 # The runner skips chapters whose notebook, parameters and ganlib sources did not change.
 execute: setup
-	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --no-fail-checks --quiet
-	@$(PY) -m ganlib report $(CHAPTERS_OUT) -o $(CHAPTERS_OUT)/run_report.md
+	@$(PY) -m ganbook run --profile quick --out $(CHAPTERS_OUT) --no-fail-checks --quiet
+	@$(PY) -m ganbook report $(CHAPTERS_OUT) -o $(CHAPTERS_OUT)/run_report.md
 
 # MathJax is served from the built site so that formulas render with no network. Its files come
 # from a pinned Python package (django-static-mathjax ships MathJax's es5 bundle as plain files;
@@ -47,7 +47,7 @@ book: execute $(MATHJAX)
 
 # The book is built first: the tests also read the built site (it must load nothing from outside).
 test: book
-	@$(PY) -m ganlib run --profile quick --out $(CHAPTERS_OUT) --quiet
+	@$(PY) -m ganbook run --profile quick --out $(CHAPTERS_OUT) --quiet
 	@$(PY) -m pytest -q -p no:cacheprovider tests --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS_OUT)/*.ipynb
 
 benchmark: setup

@@ -2,16 +2,18 @@
 
 One idea per module: :mod:`~ganlib.info` (information theory), :mod:`~ganlib.data` (data sets),
 :mod:`~ganlib.losses` (GAN losses by name), :mod:`~ganlib.models` (networks),
-:mod:`~ganlib.loss_terms` (the f1, f2, g1, g2 notation), :mod:`~ganlib.train` (the alternating loop),
+:mod:`~ganlib.loss_terms` (the f1, f2, g1, g2 notation), :mod:`~ganlib.penalties` (gradient
+penalty, R1, clipping), :mod:`~ganlib.recipes` (papers' training settings with their sources),
+:mod:`~ganlib.train` (the alternating loop, with hooks), :mod:`~ganlib.probes` (gradient probes),
 :mod:`~ganlib.metrics`, :mod:`~ganlib.digit_metrics` (image metrics without Inception),
 :mod:`~ganlib.experiments` (runs described by frozen specs), :mod:`~ganlib.batch` (many runs
 at once), :mod:`~ganlib.plot`,
-:mod:`~ganlib.results` (what a notebook records and checks), :mod:`~ganlib.runtime` (seeding,
-devices) and :mod:`~ganlib.runner` (``python -m ganlib``).
+:mod:`~ganlib.results` (what a notebook records and checks) and :mod:`~ganlib.runtime` (seeding,
+devices). The book's tooling (``python -m ganbook``) lives in the separate package ganbook.
 """
 __version__ = "0.1.0"
 
-from . import data, info, loss_terms, losses, metrics, models, plot, results, runtime, train
+from . import data, info, loss_terms, losses, metrics, models, penalties, plot, recipes, results, runtime, train
 from .losses import LOSSES, get_loss
 from .results import check, record
 from .runtime import resolve_device, seed_everything, setup
@@ -19,7 +21,8 @@ from .train import History, TrainConfig, train_gan
 
 __all__ = [
     "__version__",
-    "data", "info", "loss_terms", "losses", "metrics", "models", "plot", "results", "runtime", "train",
+    "data", "info", "loss_terms", "losses", "metrics", "models", "penalties", "plot", "recipes", "results", "runtime",
+    "train",
     "LOSSES", "get_loss", "check", "record", "resolve_device", "seed_everything", "setup",
     "History", "TrainConfig", "train_gan",
 ]

@@ -10,9 +10,9 @@ Two kinds of judgement, kept apart on purpose:
   with its numbers; "does not hold" is a finding, not a build failure, so such a claim is never
   bent to pass.
 
-Inside a run of ``python -m ganlib run`` every call is also appended, one JSON object a line,
+Inside a run of ``python -m ganbook run`` every call is also appended, one JSON object a line,
 to the file named by the environment variable ``GANLIB_RESULTS``; the runner gathers those lines
-into the chapter's ``results.json`` (schema: ``ganlib.runner.RESULTS_SCHEMA``). Run by hand or
+into the chapter's ``results.json`` (schema: ``ganbook.RESULTS_SCHEMA``). Run by hand or
 under nbval, the variable is unset and nothing is written. A failed check never raises: the
 notebook goes on and the runner counts the failure.
 """
@@ -24,7 +24,7 @@ import os
 
 import numpy as np
 
-__all__ = ["record", "check", "verdict", "checks", "verdicts", "metrics", "summary", "RESULTS_ENV"]
+__all__ = ["record", "check", "verdict", "checks", "verdicts", "metrics", "summary", "format_value", "RESULTS_ENV"]
 
 RESULTS_ENV = "GANLIB_RESULTS"
 _ENTRIES: list[dict] = []
@@ -45,12 +45,12 @@ def _plain(value):
     return value
 
 
-def _fmt(value):
+def format_value(value):
     """Short, stable text for a value: floats to 4 significant digits."""
     if isinstance(value, float):
         return "inf" if math.isinf(value) else f"{value:.4g}"
     if isinstance(value, list):
-        return "[" + ", ".join(_fmt(v) for v in value[:8]) + (", ..." if len(value) > 8 else "") + "]"
+        return "[" + ", ".join(format_value(v) for v in value[:8]) + (", ..." if len(value) > 8 else "") + "]"
     return str(value)
 
 
@@ -94,9 +94,9 @@ def _judge(kind, flag, ok, words, expected_word, name, value, expected):
     _emit(entry)
     line = f"{words[0] if ok else words[1]}  {name}"
     if value is not None:
-        line += f": measured {_fmt(entry['value'])}"
+        line += f": measured {format_value(entry['value'])}"
     if expected is not None:
-        line += f", {expected_word} {_fmt(entry['expected'])}"
+        line += f", {expected_word} {format_value(entry['expected'])}"
     print(line)
 
 

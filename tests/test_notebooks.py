@@ -5,10 +5,11 @@ import nbformat
 import pytest
 import yaml
 
-from ganlib.runner import DEFAULT_NOTEBOOKS, discover
+from ganbook import discover
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = sorted(DEFAULT_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = ROOT / "notebooks"
+CHAPTERS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def test_there_are_chapters():
@@ -26,7 +27,7 @@ def test_sources_have_no_outputs_and_start_with_parameters(path):
 
 def test_every_chapter_is_in_the_book_and_the_profiles():
     toc = (ROOT / "_toc.yml").read_text()
-    profiles = yaml.safe_load((DEFAULT_NOTEBOOKS / "profiles.yml").read_text())
+    profiles = yaml.safe_load((NOTEBOOKS / "profiles.yml").read_text())
     for path in CHAPTERS:
         assert f"book/chapters/{path.stem}" in toc
         assert "full" in profiles[path.stem], f"{path.stem} needs a documented full profile"
@@ -34,7 +35,7 @@ def test_every_chapter_is_in_the_book_and_the_profiles():
 
 
 def test_every_parameter_is_typed_and_documented():
-    for chapter in discover().values():  # raises on a profile value that breaks a declaration
+    for chapter in discover(NOTEBOOKS).values():  # raises on a profile value that breaks a declaration
         for param in chapter.params.values():
             assert param.help, f"{chapter.name}.{param.name} needs a comment"
             assert param.type in ("int", "float", "bool", "str")

@@ -1,4 +1,4 @@
-"""The runner (`python -m ganlib`), on tiny chapters that each test writes for itself."""
+"""The book tooling (`python -m ganbook`), on tiny chapters that each test writes for itself."""
 import json
 import subprocess
 import sys
@@ -7,7 +7,7 @@ import nbformat
 import pytest
 import torch
 
-from ganlib.runner import main
+from ganbook import main
 
 PARAMS = '''steps: int = 3  # loop length; range [1, inf)
 lr: float = 0.1  # a rate; range (0, 1]
@@ -111,6 +111,41 @@ def test_bad_input_is_one_clear_line_and_runs_nothing(book, capsys, args, messag
     assert not out.exists()
 
 
+def test_the_notebooks_folder_is_an_option_of_list_and_run(book, capsys, monkeypatch):
+    nbs, out = book
+    other = nbs.rename(nbs.parent / "chapters")  # any folder, any name
+    assert main(["list", "--notebooks", str(other)]) == 0
+    assert "01_alpha: Tiny chapter 01_alpha" in capsys.readouterr().out
+    monkeypatch.chdir(other)  # the option is not relative to the working directory's notebooks
+    assert main(["run", "07", "--notebooks", str(other), "--out", str(out)]) == 2
+    assert "unknown chapter '07'; choose from: 01_alpha, 02_beta" in capsys.readouterr().err
+
+
+def test_by_default_the_folder_is_notebooks_under_the_working_directory(book, capsys, monkeypatch):
+    nbs, _ = book
+    monkeypatch.chdir(nbs.parent)
+    assert main(["list"]) == 0
+    assert "02_beta: Tiny chapter 02_beta" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_missing_notebooks_folder_is_one_clear_line_and_runs_nothing(tmp_path, capsys, where):
+    missing, out = tmp_path / "nowhere", tmp_path / "out"
+    option = ["--notebooks", str(missing)]
+    args = [*option, "run", "--out", str(out)] if where == "before" else ["run", *option, "--out", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: no notebooks folder at {missing}; run from the book's folder or pass --notebooks DIR"
+    assert not out.exists()
+
+
+def test_without_a_notebooks_folder_the_error_names_the_default(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["list"]) == 2
+    assert capsys.readouterr().err.strip() == (f"error: no notebooks folder at {tmp_path / 'notebooks'}; "
+                                               "run from the book's folder or pass --notebooks DIR")
+
+
 def test_bad_profile_file_is_reported(book, capsys):
     nbs, out = book
     (nbs / "profiles.yml").write_text("01_alpha:\n  full:\n    steps: -4\n")
@@ -121,7 +156,7 @@ def test_bad_profile_file_is_reported(book, capsys):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 def test_cuda_without_cuda_is_refused_from_the_command_line(book, tmp_path):
     nbs, out = book
-    proc = subprocess.run([sys.executable, "-m", "ganlib", "--notebooks", str(nbs), "run", "01", "--device", "cuda",
+    proc = subprocess.run([sys.executable, "-m", "ganbook", "--notebooks", str(nbs), "run", "01", "--device", "cuda",
                            "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: device 'cuda' was asked for, but CUDA is not available on this machine"

@@ -1,0 +1,54 @@
+"""ganbook: the GAN book's tooling; lists the chapters and executes them with papermill.
+
+``python -m ganbook list`` prints every chapter with its parameters; ``python -m ganbook run``
+executes chapters; ``python -m ganbook report OUT`` writes the page on how they were run. The
+notebooks folder is ``notebooks`` under the working directory unless ``--notebooks DIR`` says
+otherwise. One idea per module: :mod:`~ganbook.params` (the parameter grammar and ``-p``),
+:mod:`~ganbook.chapters` (chapters, profiles), :mod:`~ganbook.cache` (cache key, versions),
+:mod:`~ganbook.execute` (papermill, ``results.json``), :mod:`~ganbook.report` (the run-report
+page) and :mod:`~ganbook.cli` (the commands). ganbook uses ganlib; ganlib knows nothing of it.
+
+A chapter is a notebook ``NN_topic.ipynb`` in the notebooks folder. Its parameters, their
+types, defaults and allowed ranges are declared in its cell tagged ``parameters``, one a line::
+
+    steps: int = 300  # generator steps; range [1, inf)
+    lr: float = 1e-3  # learning rate; range (0, inf)
+    device: str = "auto"  # torch device; one of auto|cpu|cuda
+
+The values of each profile (``quick`` for a CPU, ``full`` for paper scale on a GPU) live in one
+file, ``profiles.yml`` in the notebooks folder. Everything the user asks for is validated before
+anything runs.
+
+Each executed chapter lands in ``OUT/NN_topic.ipynb`` with ``OUT/NN_topic.results.json``
+beside it (schema below). A chapter that raises is kept as ``OUT/failed/NN_topic.ipynb`` and
+never replaces an earlier good run. A run whose notebook, parameters and ganlib and ganbook
+sources are unchanged since the last good run is skipped (``--force`` re-executes).
+
+``results.json`` schema (version 2; version 1 lacked ``verdicts``)::
+
+    schema        2
+    chapter       "01_information_theory"
+    profile       "quick" | "full"
+    parameters    {name: value} as injected into the notebook
+    device        "cpu" | "cuda"
+    versions      {python, torch, ganlib, git_commit}; the commit of the checkout holding the
+                  notebooks folder ("-dirty" when tracked files changed), null outside one
+    started       ISO-8601 time, UTC
+    duration_s    wall time of the execution in seconds
+    status        "ok" (ran to the end) | "error" (raised; see "error")
+    error         null, or the exception's last line
+    cache_key     sha256 of notebook, profile, parameters and ganlib and ganbook sources
+    metrics       {name: value} from ganlib.results.record
+    checks        [{name, passed, value, expected}] from ganlib.results.check
+    verdicts      [{name, holds, value, expected}] from ganlib.results.verdict: empirical
+                  claims; "does not hold" is reported, never counted as a failure
+"""
+from .cache import cache_key
+from .chapters import DEFAULT_NOTEBOOKS, PROFILES, Chapter, discover
+from .cli import main
+from .execute import RESULTS_SCHEMA, run_chapter
+from .params import Param, UsageError
+from .report import render_report
+
+__all__ = ["main", "Chapter", "Param", "discover", "RESULTS_SCHEMA", "UsageError", "DEFAULT_NOTEBOOKS",
+           "PROFILES", "cache_key", "run_chapter", "render_report"]

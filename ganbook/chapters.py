@@ -1,0 +1,91 @@
+"""Chapters and profiles: the notebooks of a folder, their parameters and ``profiles.yml``.
+
+A chapter is a notebook ``NN_topic.ipynb`` in the notebooks folder (by default ``notebooks``
+under the current working directory). The values of each profile (``quick`` for a CPU, ``full``
+for paper scale on a GPU) live in one file beside the chapters, ``profiles.yml``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .params import UsageError, parse_param
+
+__all__ = ["Chapter", "DEFAULT_NOTEBOOKS", "PROFILES", "discover", "read_profiles", "select_chapters"]
+
+DEFAULT_NOTEBOOKS = Path("notebooks")  # relative: under the current working directory
+PROFILES = ("quick", "full")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    name: str  # the notebook's stem, e.g. "01_information_theory"
+    path: Path
+    title: str
+    params: dict  # name -> Param
+    profiles: dict  # profile -> {name: value}
+
+    def resolve(self, profile, overrides):
+        """The validated parameter values for ``profile`` plus the user's ``overrides``."""
+        values = {n: p.default for n, p in self.params.items()}
+        for source, given in ((f"profile {profile!r}", self.profiles.get(profile, {})), ("-p", overrides)):
+            for name, value in given.items():
+                if name not in self.params:
+                    raise UsageError(f"{self.name}: unknown parameter {name!r} ({source}); "
+                                     f"known: {', '.join(self.params)}")
+                values[name] = self.params[name].coerce(value, f"{self.name}, {source}")
+        return values
+
+
+def _title(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def read_profiles(notebooks_dir):
+    """``{chapter: {profile: {name: value}}}`` from ``notebooks_dir/profiles.yml``; empty when absent."""
+    profiles_path = Path(notebooks_dir) / "profiles.yml"
+    profiles = yaml.safe_load(profiles_path.read_text()) if profiles_path.exists() else {}
+    return profiles or {}
+
+
+def discover(notebooks_dir=DEFAULT_NOTEBOOKS):
+    """All chapters of ``notebooks_dir`` (``NN_*.ipynb``) with their profiles, in order."""
+    import nbformat
+    import papermill
+
+    notebooks_dir = Path(notebooks_dir)
+    if not notebooks_dir.is_dir():
+        raise UsageError(f"no notebooks folder at {notebooks_dir}")
+    profiles_path = notebooks_dir / "profiles.yml"
+    profiles = read_profiles(notebooks_dir)
+    chapters = {}
+    for path in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        params = {n: parse_param(n, info) for n, info in papermill.inspect_notebook(str(path)).items()}
+        chapter = Chapter(path.stem, path, _title(nb), params, profiles.get(path.stem, {}) or {})
+        for profile, values in chapter.profiles.items():
+            if profile not in PROFILES:
+                raise UsageError(f"{profiles_path}: {path.stem} has unknown profile {profile!r}")
+            chapter.resolve(profile, {})  # a broken profile file is reported before anything runs
+        chapters[path.stem] = chapter
+    return chapters
+
+
+def select_chapters(chapters, names):
+    """The chapters called ``names`` (full names, numbers like ``01`` or topics); all when none."""
+    if not names:
+        return list(chapters.values())
+    chosen = []
+    for name in names:
+        hits = [c for n, c in chapters.items() if n == name or n.split("_", 1)[0] == name or n.split("_", 1)[1] == name]
+        if len(hits) != 1:
+            raise UsageError(f"unknown chapter {name!r}; choose from: {', '.join(chapters) or '(none found)'}")
+        chosen.append(hits[0])
+    return chosen
