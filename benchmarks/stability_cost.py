@@ -1,6 +1,6 @@
 """Cost of chapter 3's stability study: seconds per run, and what running runs side by side buys.
 
-A run is one :class:`ganlib.experiments.MixtureRun` as the chapter's quick profile sets it (the
+A run is one :class:`ganlib.runs.MixtureRun` as the chapter's quick profile sets it (the
 8-mode ring with std 0.1, MLPs of 2 x 64, 800 generator steps, 8 scorings of 2,500 samples).
 The benchmark times
 
@@ -22,7 +22,7 @@ import json
 import time
 
 from ganlib.batch import default_workers, run_batch, shutdown
-from ganlib.experiments import MixtureRun, run_mixture
+from ganlib.runs import MixtureRun, run_mixture
 
 MAX_SECONDS_PER_RUN = 1.5
 MIN_EFFICIENCY = 0.8

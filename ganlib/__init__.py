@@ -5,9 +5,12 @@ One idea per module: :mod:`~ganlib.info` (information theory), :mod:`~ganlib.dat
 :mod:`~ganlib.loss_terms` (the f1, f2, g1, g2 notation), :mod:`~ganlib.penalties` (gradient
 penalty, R1, clipping), :mod:`~ganlib.recipes` (papers' training settings with their sources),
 :mod:`~ganlib.train` (the alternating loop, with hooks), :mod:`~ganlib.probes` (gradient probes),
-:mod:`~ganlib.metrics`, :mod:`~ganlib.digit_metrics` (image metrics without Inception),
-:mod:`~ganlib.experiments` (runs described by frozen specs), :mod:`~ganlib.batch` (many runs
-at once), :mod:`~ganlib.plot`,
+:mod:`~ganlib.densities` (V(G, D), D* and divergences on 1-D grids), :mod:`~ganlib.estimators`
+(divergences read off a trained discriminator), :mod:`~ganlib.metrics`,
+:mod:`~ganlib.digit_metrics` (image metrics without Inception), :mod:`~ganlib.runs` (runs
+described by frozen specs, with a registry), :mod:`~ganlib.batch` (many runs at once),
+:mod:`~ganlib.study` (grids of runs: select, summarise, compare), :mod:`~ganlib.plot`,
+:mod:`~ganlib.tables` (the one Markdown table renderer),
 :mod:`~ganlib.results` (what a notebook records and checks) and :mod:`~ganlib.runtime` (seeding,
 devices). The book's tooling (``python -m ganbook``) lives in the separate package ganbook.
 """

@@ -3,7 +3,8 @@
 - 1-D: :class:`Gaussian1D` and :class:`GaussianMixture1D` draw samples and give exact
   densities, so a chapter can set a trained network beside the analytic answer.
 - 2-D: :func:`ring_mixture` (8 Gaussians on a circle), :func:`grid_mixture` (25 on a 5x5
-  grid), :func:`swiss_roll`.
+  grid), :func:`swiss_roll`, and :class:`VerticalSegment` (the points (theta, U[0, 1]): the
+  parallel lines of the WGAN paper).
 - Images: :func:`load_digits` (scikit-learn's 8x8 digits scaled to [-1, 1]) and
   :func:`read_idx`, a reader for MNIST-format IDX files from a local path.
 
@@ -26,6 +27,7 @@ __all__ = [
     "ring_mixture",
     "grid_mixture",
     "swiss_roll",
+    "VerticalSegment",
     "load_digits",
     "read_idx",
 ]
@@ -109,6 +111,17 @@ class Mixture2D:
     @property
     def n_modes(self):
         return len(self.centers)
+
+
+@dataclass(frozen=True)
+class VerticalSegment:
+    """The points (theta, Z) with Z ~ U[0, 1]: two segments at different ``theta`` share no support."""
+
+    theta: float
+
+    def sample(self, n, generator=None):
+        """``n`` draws as a float tensor of shape (n, 2)."""
+        return torch.stack([torch.full((n,), float(self.theta)), torch.rand(n, generator=generator)], dim=1)
 
 
 def ring_mixture(n_modes=8, radius=2.0, std=0.02):

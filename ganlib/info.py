@@ -22,6 +22,8 @@ __all__ = [
     "kl_divergence",
     "js_divergence",
     "huffman_code_lengths",
+    "normalise",
+    "random_distributions",
     "entropy_density",
     "cross_entropy_density",
     "kl_density",
@@ -85,6 +87,24 @@ def js_divergence(p, q, base=None):
     p, q = _probabilities(p), _probabilities(q, "q")
     m = 0.5 * (p + q)
     return 0.5 * kl_divergence(p, m, base) + 0.5 * kl_divergence(q, m, base)
+
+
+def normalise(p):
+    """``p`` scaled to sum to 1 along its last axis."""
+    p = np.asarray(p, dtype=float)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+def random_distributions(n, k, rng):
+    """``n`` random probability vectors over ``k`` symbols, drawn with the NumPy Generator ``rng``.
+
+    Each is Dirichlet with a concentration of 0.1, 1 or 10 picked at random, so peaked, moderate
+    and flat distributions come alike; a floor of 1e-6 before normalising keeps every symbol
+    possible, so every KL between them is finite.
+    """
+    alphas = rng.choice([0.1, 1.0, 10.0], size=n)
+    p = np.stack([rng.dirichlet(np.full(k, a)) for a in alphas])
+    return normalise(p + 1e-6)
 
 
 def huffman_code_lengths(p):

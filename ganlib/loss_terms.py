@@ -21,6 +21,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from .tables import markdown_table
+
 __all__ = ["LossTerms", "TERMS", "FORMS", "evaluate", "table", "table_markdown"]
 
 
@@ -147,9 +149,7 @@ def table():
     return rows
 
 
-def table_markdown():
-    """:func:`table` as a Markdown table (for a notebook's ``display(Markdown(...))``)."""
-    head = ["loss", "a_r", "a_f", "f1", "f2", "g1", "g2"]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(row[k] for k in head) + " |" for row in table()]
-    return "\n".join(lines)
+def table_markdown(losses=None):
+    """:func:`table` as a Markdown table (for a notebook's ``display(Markdown(...))``), all losses or ``losses``."""
+    rows = [row for row in table() if losses is None or row["loss"] in losses]
+    return markdown_table(rows, columns=["loss", "a_r", "a_f", "f1", "f2", "g1", "g2"])

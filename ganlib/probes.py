@@ -3,6 +3,8 @@
 - :func:`generator_gradient_norms`: how large a gradient each generator loss would send to G's
   weights, given the current discriminator: the quantity behind "saturation" (chapter 3) and the
   perfect-discriminator problem (chapter 4).
+- :class:`GradientProbe`: a training callback that logs those norms (mean and spread over fixed
+  latent batches) and the mean D(G(z)), as G would see them at that step.
 - :func:`layer_gradient_norms`: the norm of the critic loss's gradient with respect to each
   linear layer's weights, from the input layer to the output: whether gradients explode or
   vanish on their way down a deep critic (chapter 4, weight clipping).
@@ -19,7 +21,7 @@ from torch import nn
 
 from .losses import get_loss
 
-__all__ = ["generator_gradient_norms", "layer_gradient_norms", "weight_values"]
+__all__ = ["generator_gradient_norms", "GradientProbe", "layer_gradient_norms", "weight_values"]
 
 
 def _norm(grads):
@@ -40,6 +42,27 @@ def generator_gradient_norms(G, D, z, losses, x_real=None):
         d_real = D(x_real) if loss.g_uses_real else None
         out[name] = _norm(torch.autograd.grad(loss.g_loss(d_real, D(G(z))), params))
     return out
+
+
+class GradientProbe:
+    """Training callback: the generator-gradient norm of each loss in ``losses`` on fixed latent batches.
+
+    Logs ``{loss}`` (the mean norm over ``z_batches``), ``{loss}_std`` (its spread across them,
+    ddof 0) and ``p_fake`` (mean sigmoid D(G(z)) over all of them). One batch gives std 0.
+    """
+
+    def __init__(self, z_batches, losses):
+        self.z_batches = list(z_batches)
+        self.losses = list(losses)
+        if not self.z_batches or not self.losses:
+            raise ValueError("GradientProbe needs at least one latent batch and one loss")
+
+    def __call__(self, step, G, D, history):
+        norms = np.array([list(generator_gradient_norms(G, D, z, self.losses).values()) for z in self.z_batches])
+        with torch.no_grad():
+            p_fake = float(np.mean([float(torch.sigmoid(D(G(z))).mean()) for z in self.z_batches]))
+        return {**dict(zip(self.losses, norms.mean(0))), **{f"{n}_std": s for n, s in zip(self.losses, norms.std(0))},
+                "p_fake": p_fake}
 
 
 def _linear_layers(module):

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from ganlib.batch import RunFailed, run_batch
-from ganlib.experiments import MixtureRun, run_mixture
+from ganlib.runs import MixtureRun, run_mixture
 
 
 def noisy_sum(seed):

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from ganlib.models import AffineGenerator, MLPDiscriminator
-from ganlib.probes import generator_gradient_norms, layer_gradient_norms, weight_values
+from ganlib.probes import GradientProbe, generator_gradient_norms, layer_gradient_norms, weight_values
 
 
 class _Linear(nn.Module):
@@ -50,3 +50,17 @@ def test_layer_gradient_norms_and_weights_follow_the_layers_input_first():
     assert values.shape == (10 + 25 + 5,) and values[0] == float(layers[0].weight.detach()[0, 0])
     with pytest.raises(ValueError, match="no linear or convolution layers"):
         weight_values(nn.ReLU())
+
+
+def test_gradient_probe_logs_mean_and_spread_over_batches():
+    G, D, w = AffineGenerator(shift=0.5, scale=2.0), _Linear(3.0), 3.0
+    batches = [torch.randn(64, 1, generator=torch.Generator().manual_seed(s)) for s in range(3)]
+    row = GradientProbe(batches, ["wgan"])(0, G, D, None)
+    per_batch = [w * np.sqrt(1 + float(z.mean()) ** 2) for z in batches]
+    assert row["wgan"] == pytest.approx(np.mean(per_batch), rel=1e-5)
+    assert row["wgan_std"] == pytest.approx(np.std(per_batch), rel=1e-4) and row["wgan_std"] > 0
+    p_fake = np.mean([torch.sigmoid(3 * (2 * z + 0.5)).mean().item() for z in batches])
+    assert row["p_fake"] == pytest.approx(p_fake, rel=1e-6)
+    assert GradientProbe(batches[:1], ["wgan"])(0, G, D, None)["wgan_std"] == 0
+    with pytest.raises(ValueError, match="at least one latent batch"):
+        GradientProbe([], ["wgan"])

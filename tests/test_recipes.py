@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from ganlib.data import ring_mixture
-from ganlib.experiments import MixtureRun
+from ganlib.runs import MixtureRun
 from ganlib.models import MLPDiscriminator, MLPGenerator
 from ganlib.penalties import GradientPenalty, WeightClipping
 from ganlib.recipes import RECIPES, Recipe, get_recipe, recipe_row

@@ -1,9 +1,10 @@
-"""Fully connected generator and discriminator for low-dimensional data (chapters 1-5)."""
+"""Fully connected generators and discriminators: for low-dimensional data, and for small images as flat pixels."""
 from __future__ import annotations
 
+import torch
 from torch import nn
 
-__all__ = ["mlp", "MLPGenerator", "MLPDiscriminator"]
+__all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MLPImageGenerator", "MLPImageDiscriminator"]
 
 
 def mlp(in_dim, out_dim, hidden=128, depth=3, activation=nn.ReLU):
@@ -39,3 +40,26 @@ class MLPDiscriminator(nn.Module):
 
     def forward(self, x):  # (B, in_dim) -> (B,)
         return self.net(x).squeeze(-1)
+
+
+class MLPImageGenerator(nn.Module):
+    """G: z (B, latent_dim) -> images (B, 1, side, side) in [-1, 1]: an MLP whose output tanh squashes."""
+
+    def __init__(self, latent_dim=32, hidden=256, depth=2, side=8):
+        super().__init__()
+        self.latent_dim, self.side = latent_dim, side
+        self.net = mlp(latent_dim, side * side, hidden, depth)
+
+    def forward(self, z):  # (B, latent_dim) -> (B, 1, side, side)
+        return torch.tanh(self.net(z)).view(-1, 1, self.side, self.side)
+
+
+class MLPImageDiscriminator(nn.Module):
+    """D: images (B, 1, side, side) -> logit (B,): the pixels flattened into an MLP."""
+
+    def __init__(self, hidden=256, depth=2, side=8):
+        super().__init__()
+        self.net = MLPDiscriminator(side * side, hidden, depth)
+
+    def forward(self, x):  # (B, 1, side, side) -> (B,)
+        return self.net(x.flatten(1))

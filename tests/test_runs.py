@@ -1,10 +1,11 @@
-"""ganlib.experiments: specs validate early, runs are deterministic, summaries count correctly."""
+"""ganlib.runs: specs validate early, runs are deterministic, the registry dispatches on the spec type."""
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
-from ganlib.experiments import (DigitsRun, MixtureRun, markdown_table, mixture, run_digits, run_mixture, run_spec,
-                                summarize_mixture_runs)
 from ganlib.penalties import GradientPenalty, WeightClipping
+from ganlib.runs import RUNNERS, DigitsRun, MixtureRun, mixture, register, run_digits, run_mixture, run_spec
 
 
 def test_specs_refuse_bad_values_with_the_valid_choices():
@@ -60,26 +61,21 @@ def test_standardized_runs_train_on_scaled_data_and_report_in_data_units():
     assert scaled["w1"][0] > 0 and np.isfinite(scaled["critic"][0])
 
 
-def test_run_spec_dispatches_on_the_spec_type():
+def test_run_spec_dispatches_on_the_spec_type_and_new_specs_register():
     spec = MixtureRun(steps=10, evals=1, n_eval=100)
     assert (run_spec(spec)["samples"] == run_mixture(spec)["samples"]).all()
-    with pytest.raises(TypeError, match="MixtureRun or a DigitsRun, got dict"):
+    with pytest.raises(TypeError, match="no runner registered for dict; registered specs: DigitsRun, MixtureRun"):
         run_spec({"steps": 10})
 
+    @dataclass(frozen=True)
+    class Echo:
+        value: int = 3
 
-def test_summaries_count_runs_per_group():
-    fake = [{"spec": {"loss": "a"}, "final_modes": 8, "n_modes": 8, "final_hq": 0.9, "lost_modes": 0},
-            {"spec": {"loss": "a"}, "final_modes": 6, "n_modes": 8, "final_hq": 0.5, "lost_modes": 2},
-            {"spec": {"loss": "b"}, "final_modes": 8, "n_modes": 8, "final_hq": 0.7, "lost_modes": 1}]
-    rows = summarize_mixture_runs(fake)
-    assert [r["loss"] for r in rows] == ["a", "b"]
-    assert rows[0]["runs"] == 2 and rows[0]["modes_mean"] == 7 and rows[0]["modes_std"] == 1
-    assert rows[0]["hq_mean"] == pytest.approx(0.7) and rows[0]["hq_std"] == pytest.approx(0.2)
-    assert rows[0]["all_modes_share"] == 0.5 and rows[0]["lost_modes"] == 2 and rows[1]["all_modes_share"] == 1.0
-    table = markdown_table(rows).splitlines()
-    assert table[0].startswith("| loss | runs |") and table[2].startswith("| a | 2 | 7.00 | 1.00 | 0.70 |")
-    with pytest.raises(ValueError):
-        markdown_table([])
+    try:
+        register(Echo)(lambda spec: {"twice": 2 * spec.value})
+        assert run_spec(Echo(5)) == {"twice": 10}
+    finally:
+        RUNNERS.pop(Echo, None)
 
 
 @pytest.mark.slow

@@ -1,0 +1,110 @@
+"""Studies: a grid of run specs, run in parallel, then selected, grouped, summarised and compared.
+
+A chapter's study is a list of frozen specs (:mod:`ganlib.runs`) built by :func:`spec_grid`,
+run by :func:`run_study` (one process per core, :func:`ganlib.batch.run_batch`), and read
+through a :class:`Study`: ``study.select(dataset="ring", loss="rsgan")`` keeps the runs whose
+spec has those fields, ``study.summarise(by=("dataset", "loss"))`` gives one row per group.
+:func:`steadier` is the book's one rule for "steadier than the baseline" on mixtures.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from .batch import run_batch
+from .runs import run_spec
+
+__all__ = ["spec_grid", "run_study", "Study", "mixture_summary", "digits_summary", "steadier", "STEADIER_RULE"]
+
+
+def spec_grid(make, axes, **fixed):
+    """One spec per point of the product of ``axes``, built by ``make(**point, **fixed)``.
+
+    ``axes`` maps a field to its values; the first axis varies slowest, so
+    ``spec_grid(MixtureRun, {"loss": ["a", "b"], "seed": range(3)}, steps=800)`` lists a's
+    three seeds, then b's. ``make`` is a spec class or any function of keyword arguments.
+    """
+    names = list(axes)
+    empty = [n for n in names if len(list(axes[n])) == 0]
+    if empty:
+        raise ValueError(f"spec_grid: no values for {', '.join(empty)}")
+    return [make(**dict(zip(names, point)), **fixed) for point in itertools.product(*(list(axes[n]) for n in names))]
+
+
+def run_study(specs, workers=None, desc="runs"):
+    """Run every spec (in parallel; results in the specs' order) and return them as a :class:`Study`."""
+    return Study(run_batch(run_spec, list(specs), workers=workers, desc=desc))
+
+
+class Study(Sequence):
+    """The results of a study's runs (dicts with a ``spec`` dict), in the order they were asked for."""
+
+    def __init__(self, results):
+        self.results = list(results)
+
+    def __getitem__(self, index):
+        return Study(self.results[index]) if isinstance(index, slice) else self.results[index]
+
+    def __len__(self):
+        return len(self.results)
+
+    def __add__(self, other):
+        return Study(self.results + list(other))
+
+    def select(self, **fields):
+        """The runs whose spec has every given field equal to the given value (a run without the field never matches)."""
+        missing = object()
+        return Study(r for r in self.results if all(r["spec"].get(k, missing) == v for k, v in fields.items()))
+
+    def groups(self, *by):
+        """``{(value, ...): Study}`` grouped by the spec fields ``by``, in first-seen order."""
+        out = {}
+        for r in self.results:
+            out.setdefault(tuple(r["spec"][k] for k in by), []).append(r)
+        return {key: Study(runs) for key, runs in out.items()}
+
+    def values(self, key):
+        """``np.array`` of one result key over the runs (``"final_hq"``, say)."""
+        return np.array([r[key] for r in self.results])
+
+    def summarise(self, by, summary=None):
+        """One row per group of runs: the group's fields, then ``summary(runs)`` (default :func:`mixture_summary`)."""
+        summary = summary or mixture_summary
+        return [{**dict(zip(by, key)), **summary(runs)} for key, runs in self.groups(*by).items()]
+
+
+def mixture_summary(runs):
+    """The final scores of runs on one mixture: ``runs``, mean and std (ddof 0) of modes and HQ, ``all_modes_share``
+    (runs ending with every mode covered) and ``lost_modes`` (summed over the runs)."""
+    modes = np.array([r["final_modes"] for r in runs], dtype=float)
+    hq = np.array([r["final_hq"] for r in runs])
+    return {"runs": len(runs), "modes_mean": modes.mean(), "modes_std": modes.std(), "hq_mean": hq.mean(),
+            "hq_std": hq.std(), "all_modes_share": float(np.mean([r["final_modes"] == r["n_modes"] for r in runs])),
+            "lost_modes": int(sum(r["lost_modes"] for r in runs))}
+
+
+def digits_summary(runs):
+    """The final scores of digits runs: ``runs``, mean and std (ddof 0) of the digit-FD, ``all_classes_share`` (runs
+    whose last scoring produced all ten classes)."""
+    fd = np.array([r["final_fd"] for r in runs])
+    return {"runs": len(runs), "fd_mean": fd.mean(), "fd_std": fd.std(),
+            "all_classes_share": float(np.mean([r["classes_covered"][-1] == 10 for r in runs]))}
+
+
+STEADIER_RULE = "share of all-mode runs and mean HQ no worse than the baseline's; share, HQ or lost modes strictly better"
+
+
+def steadier(row, base, name="candidate", base_name="baseline"):
+    """Whether a summary row (:func:`mixture_summary`) is steadier than ``base``, as a verdict's keyword arguments.
+
+    Returns ``{"holds": bool, "value": {...}, "expected": STEADIER_RULE}``, so that
+    ``verdict(claim, **steadier(row, base))`` states the rule with the numbers it read.
+    """
+    no_worse = row["all_modes_share"] >= base["all_modes_share"] and row["hq_mean"] >= base["hq_mean"]
+    better = (row["all_modes_share"] > base["all_modes_share"] or row["hq_mean"] > base["hq_mean"]
+              or row["lost_modes"] < base["lost_modes"])
+    keys = ("all_modes_share", "hq_mean", "lost_modes")
+    return {"holds": bool(no_worse and better), "value": {name: [row[k] for k in keys], base_name: [base[k] for k in keys]},
+            "expected": STEADIER_RULE}

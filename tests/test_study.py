@@ -1,0 +1,68 @@
+"""ganlib.study: grids of specs, selection and grouping of results, summaries, the steadier rule."""
+import numpy as np
+import pytest
+
+from ganlib.runs import MixtureRun
+from ganlib.study import STEADIER_RULE, Study, digits_summary, mixture_summary, run_study, spec_grid, steadier
+
+
+def _run(loss, final_modes, hq, lost, dataset="ring", n_modes=8):
+    return {"spec": {"loss": loss, "dataset": dataset}, "final_modes": final_modes, "n_modes": n_modes,
+            "final_hq": hq, "lost_modes": lost}
+
+
+FAKE = Study([_run("a", 8, 0.9, 0), _run("a", 6, 0.5, 2), _run("b", 8, 0.7, 1), _run("b", 8, 0.8, 0, dataset="grid")])
+
+
+def test_spec_grid_varies_the_first_axis_slowest_and_fixes_the_rest():
+    specs = spec_grid(MixtureRun, {"loss": ["non_saturating", "rsgan"], "seed": range(3)}, steps=50)
+    assert [(s.loss, s.seed) for s in specs] == [("non_saturating", 0), ("non_saturating", 1), ("non_saturating", 2),
+                                                 ("rsgan", 0), ("rsgan", 1), ("rsgan", 2)]
+    assert {s.steps for s in specs} == {50}
+    assert spec_grid(lambda **kw: kw, {"x": [1, 2]}, y=0) == [{"x": 1, "y": 0}, {"x": 2, "y": 0}]
+    with pytest.raises(ValueError, match="no values for seed"):
+        spec_grid(MixtureRun, {"loss": ["rsgan"], "seed": []})
+
+
+def test_select_groups_and_values():
+    assert len(FAKE.select(loss="a")) == 2 and len(FAKE.select(loss="b", dataset="grid")) == 1
+    assert len(FAKE.select(arch="dcgan")) == 0  # runs without the field never match
+    groups = FAKE.groups("dataset", "loss")
+    assert list(groups) == [("ring", "a"), ("ring", "b"), ("grid", "b")] and len(groups[("ring", "a")]) == 2
+    assert FAKE.select(loss="a").values("final_hq").tolist() == [0.9, 0.5]
+    assert isinstance(FAKE[:2], Study) and len(FAKE[:2] + FAKE[3:]) == 3
+
+
+def test_mixture_summary_per_group():
+    rows = FAKE.summarise(by=("loss",))
+    assert [r["loss"] for r in rows] == ["a", "b"]
+    assert rows[0]["runs"] == 2 and rows[0]["modes_mean"] == 7 and rows[0]["modes_std"] == 1
+    assert rows[0]["hq_mean"] == pytest.approx(0.7) and rows[0]["hq_std"] == pytest.approx(0.2)
+    assert rows[0]["all_modes_share"] == 0.5 and rows[0]["lost_modes"] == 2 and rows[1]["all_modes_share"] == 1.0
+    assert FAKE.summarise(by=("loss",), summary=lambda runs: {"n": len(runs)}) == [{"loss": "a", "n": 2},
+                                                                                 {"loss": "b", "n": 2}]
+    assert mixture_summary(FAKE.select(loss="b"))["hq_mean"] == pytest.approx(0.75)
+
+
+def test_steadier_needs_no_worse_share_and_hq_and_one_strictly_better():
+    base = {"all_modes_share": 0.5, "hq_mean": 0.6, "lost_modes": 2}
+    better_share = {**base, "all_modes_share": 0.75}
+    fewer_lost = {**base, "lost_modes": 1}
+    trade_off = {**base, "all_modes_share": 1.0, "hq_mean": 0.5}
+    assert steadier(better_share, base)["holds"] and steadier(fewer_lost, base)["holds"]
+    assert not steadier(base, base)["holds"] and not steadier(trade_off, base)["holds"]
+    judged = steadier(fewer_lost, base, "rsgan", "non_saturating")
+    assert judged["value"] == {"rsgan": [0.5, 0.6, 1], "non_saturating": [0.5, 0.6, 2]}
+    assert judged["expected"] == STEADIER_RULE
+
+
+def test_run_study_keeps_the_specs_order():
+    specs = spec_grid(MixtureRun, {"seed": [1, 0]}, steps=10, evals=1, n_eval=100)
+    study = run_study(specs, workers=1)
+    assert [r["spec"]["seed"] for r in study] == [1, 0]
+    assert np.isfinite(study.values("final_hq")).all()
+
+
+def test_digits_summary():
+    runs = [{"final_fd": 10.0, "classes_covered": [9, 10]}, {"final_fd": 20.0, "classes_covered": [10, 8]}]
+    assert digits_summary(runs) == {"runs": 2, "fd_mean": 15.0, "fd_std": 5.0, "all_classes_share": 0.5}
