@@ -19,7 +19,8 @@ import torch
 
 __all__ = ["critic_on_grid", "prob_real_on_grid", "optimal_discriminator", "gan_value", "gan_value_of_logits",
            "gan_value_at_optimum", "lsgan_optimal_discriminator", "lsgan_generator_value", "pearson_chi2",
-           "log_normal", "integrate", "kl_on_grid", "js_on_grid", "GaussianFit", "fit_gaussian"]
+           "log_normal", "integrate", "kl_on_grid", "js_on_grid", "GaussianFit", "fit_gaussian", "gaussian_gradient",
+           "optimal_critic_1d"]
 
 
 def critic_on_grid(D, x, device=None):
@@ -129,3 +130,21 @@ def fit_gaussian(objective, x, mean, std, steps, lr):
         mean_, log_std = params.detach().tolist()
         path.append((mean_, math.exp(log_std)))
     return GaussianFit(np.array(path), np.array(values))
+
+
+def gaussian_gradient(objective, mean, std):
+    """(d objective / d mean, d objective / d std) and the objective's value, for ``objective(mean, std)`` of float64
+    scalar tensors: how a Gaussian generator's parameters would move."""
+    mean = torch.tensor(mean, dtype=torch.float64, requires_grad=True)
+    std = torch.tensor(std, dtype=torch.float64, requires_grad=True)
+    value = objective(mean, std)
+    return np.array([float(g) for g in torch.autograd.grad(value, (mean, std))]), float(value.detach())
+
+
+def optimal_critic_1d(cdf_p, cdf_q, x):
+    """The 1-Lipschitz f maximising E_p f - E_q f on the grid ``x``: slope sign(F_q - F_p), f(x[0]) = 0.
+
+    ``cdf_p`` and ``cdf_q`` are the two CDFs on the grid; E_p f - E_q f is then W1(p, q).
+    """
+    gap = np.asarray(cdf_q) - np.asarray(cdf_p)
+    return np.concatenate([[0.0], np.cumsum(np.sign(gap[1:]) * np.diff(x))])

@@ -75,7 +75,8 @@ def load_digit_classifier(cache=None):
             model.load_state_dict(torch.load(path, weights_only=True))
             return model.eval()
         except Exception as exc:  # a cache, whatever broke it, is simply rebuilt
-            warnings.warn(f"retraining the digit classifier: the cached weights at {path} are unreadable ({exc})")
+            warnings.warn(f"retraining the digit classifier: the cached weights at {path} are unreadable ({exc})",
+                          stacklevel=2)
     model, _ = train_digit_classifier()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")

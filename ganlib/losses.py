@@ -14,8 +14,9 @@ recipe (:mod:`ganlib.recipes`), and the optimiser settings too.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import matplotlib
-
 import numpy as np
 
 __all__ = ["set_theme", "PALETTE", "LOSS_COLORS", "loss_color", "plot_densities", "plot_samples_2d", "plot_history",

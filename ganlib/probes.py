@@ -3,6 +3,8 @@
 - :func:`generator_gradient_norms`: how large a gradient each generator loss would send to G's
   weights, given the current discriminator: the quantity behind "saturation" (chapter 3) and the
   perfect-discriminator problem (chapter 4).
+- :func:`generator_loss_slopes`: a generator loss and its slope through D's logit, per sample,
+  over a range of logits (where a loss saturates).
 - :class:`GradientProbe`: a training callback that logs those norms (mean and spread over fixed
   latent batches) and the mean D(G(z)), as G would see them at that step.
 - :func:`layer_gradient_norms`: the norm of the critic loss's gradient with respect to each
@@ -21,7 +23,7 @@ from torch import nn
 
 from .losses import get_loss
 
-__all__ = ["generator_gradient_norms", "GradientProbe", "layer_gradient_norms", "weight_values"]
+__all__ = ["generator_gradient_norms", "generator_loss_slopes", "GradientProbe", "layer_gradient_norms", "weight_values"]
 
 
 def _norm(grads):
@@ -42,6 +44,23 @@ def generator_gradient_norms(G, D, z, losses, x_real=None):
         d_real = D(x_real) if loss.g_uses_real else None
         out[name] = _norm(torch.autograd.grad(loss.g_loss(d_real, D(G(z))), params))
     return out
+
+
+def generator_loss_slopes(loss, logits):
+    """(J, dJ/dl) per sample of the generator loss ``loss`` (a name or a GANLoss) at each D logit in ``logits``.
+
+    Each logit is treated as its own one-sample batch (the losses are batch means), so the
+    values and slopes are those a single fake with that logit would see. NumPy float64 arrays.
+    """
+    loss = get_loss(loss)
+    if loss.g_uses_real:
+        raise ValueError("this generator loss reads real samples too: its slope depends on a real batch")
+    logits = torch.as_tensor(logits, dtype=torch.float64)
+    with torch.no_grad():
+        values = np.array([float(loss.g_loss(None, logits[i:i + 1])) for i in range(len(logits))])
+    leaf = logits.clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(loss.g_loss(None, leaf), leaf)
+    return values, grad.numpy() * len(logits)  # undo the batch mean
 
 
 class GradientProbe:

@@ -4,13 +4,13 @@ loads a script, a style sheet or a font from outside the site (the book is read 
 These tests read ``_build/html``; ``make test`` builds the book first.
 """
 import re
-import tomllib
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"

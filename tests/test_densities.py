@@ -7,9 +7,23 @@ import torch
 from scipy import stats
 
 from ganlib.data import Gaussian1D
-from ganlib.densities import (critic_on_grid, fit_gaussian, gan_value_at_optimum, gan_value_of_logits, integrate,
-                              js_on_grid, kl_on_grid, log_normal, lsgan_generator_value, lsgan_optimal_discriminator,
-                              optimal_discriminator, pearson_chi2, prob_real_on_grid)
+from ganlib.densities import (
+    critic_on_grid,
+    fit_gaussian,
+    gan_value_at_optimum,
+    gan_value_of_logits,
+    gaussian_gradient,
+    integrate,
+    js_on_grid,
+    kl_on_grid,
+    log_normal,
+    lsgan_generator_value,
+    lsgan_optimal_discriminator,
+    optimal_critic_1d,
+    optimal_discriminator,
+    pearson_chi2,
+    prob_real_on_grid,
+)
 from ganlib.info import js_density
 
 X = np.linspace(-12, 12, 4001)
@@ -65,3 +79,14 @@ def test_fit_gaussian_finds_the_forward_kl_optimum_the_moments():
     assert fit.path.shape == (800, 2) and fit.values[-1] < fit.values[0] and fit.values[-1] == pytest.approx(0, abs=1e-6)
     with pytest.raises(ValueError, match="steps >= 1"):
         fit_gaussian(lambda log_q: log_q.sum(), XT, 0.0, 1.0, steps=0, lr=0.1)
+
+
+def test_gaussian_gradient_and_the_optimal_1d_critic():
+    grad, value = gaussian_gradient(lambda m, s: m ** 2 * s, 3.0, 2.0)
+    assert grad.tolist() == [12.0, 9.0] and value == 18.0
+    x = np.linspace(-8, 8, 16001)
+    p, q = stats.norm(0, 1), stats.norm(2, 0.5)
+    f = optimal_critic_1d(p.cdf(x), q.cdf(x), x)
+    assert np.abs(np.diff(f) / np.diff(x)).max() <= 1 + 1e-12  # 1-Lipschitz
+    dual = np.trapezoid(f * p.pdf(x), x) - np.trapezoid(f * q.pdf(x), x)
+    assert dual == pytest.approx(np.trapezoid(np.abs(p.cdf(x) - q.cdf(x)), x), abs=1e-6)  # = W1 in 1-D

@@ -23,7 +23,6 @@ def test_affine_generator_law_is_exact():
 
 
 def test_dcgan_shapes_and_guidelines():
-    from torch import nn
 
     from ganlib.models import DCGANDiscriminator, DCGANGenerator, dcgan_guidelines
 
@@ -70,6 +69,7 @@ def test_dcgan_trains_on_digits():
 def test_dcgan_critic_norms():
     import torch
     from torch import nn
+
     from ganlib.models import DCGANDiscriminator
 
     kinds = lambda D: {type(m) for m in D.modules()}

@@ -3,8 +3,15 @@ import pytest
 import torch
 from torch import nn
 
-from ganlib.penalties import (GradientPenalty, R1Penalty, WeightClipping, clip_weights_, gradient_penalty, interpolates,
-                              r1_penalty)
+from ganlib.penalties import (
+    GradientPenalty,
+    R1Penalty,
+    WeightClipping,
+    clip_weights_,
+    gradient_penalty,
+    interpolates,
+    r1_penalty,
+)
 
 
 class LinearCritic(nn.Module):

@@ -1,7 +1,7 @@
 """Versions are pinned once, in pyproject's extras; environment.yml must say the same."""
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent

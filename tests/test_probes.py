@@ -5,7 +5,13 @@ import torch
 from torch import nn
 
 from ganlib.models import AffineGenerator, MLPDiscriminator
-from ganlib.probes import GradientProbe, generator_gradient_norms, layer_gradient_norms, weight_values
+from ganlib.probes import (
+    GradientProbe,
+    generator_gradient_norms,
+    generator_loss_slopes,
+    layer_gradient_norms,
+    weight_values,
+)
 
 
 class _Linear(nn.Module):
@@ -64,3 +70,14 @@ def test_gradient_probe_logs_mean_and_spread_over_batches():
     assert GradientProbe(batches[:1], ["wgan"])(0, G, D, None)["wgan_std"] == 0
     with pytest.raises(ValueError, match="at least one latent batch"):
         GradientProbe([], ["wgan"])
+
+
+def test_generator_loss_slopes_match_the_closed_forms():
+    logits = np.linspace(-5, 5, 11)
+    d = 1 / (1 + np.exp(-logits))
+    values, slopes = generator_loss_slopes("non_saturating", logits)
+    assert np.allclose(values, -np.log(d)) and np.allclose(slopes, -(1 - d))
+    _, slopes = generator_loss_slopes("minimax", logits)
+    assert np.allclose(slopes, -d)
+    with pytest.raises(ValueError, match="reads real samples"):
+        generator_loss_slopes("rsgan", logits)

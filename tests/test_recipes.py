@@ -4,10 +4,10 @@ import pytest
 import torch
 
 from ganlib.data import ring_mixture
-from ganlib.runs import MixtureRun
 from ganlib.models import MLPDiscriminator, MLPGenerator
 from ganlib.penalties import GradientPenalty, WeightClipping
 from ganlib.recipes import RECIPES, Recipe, get_recipe, recipe_row
+from ganlib.runs import MixtureRun
 from ganlib.train import TrainConfig, train_gan
 
 

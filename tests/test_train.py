@@ -22,7 +22,7 @@ def test_smoke_run_logs_every_step_and_calls_callbacks():
     assert np.all(np.isfinite(h.d_loss)) and np.all((h.p_fake >= 0) & (h.p_fake <= 1))
     assert set(h.columns) == {"d_loss", "g_loss", "p_real", "p_fake"}
     with pytest.raises(AttributeError, match="History has no column 'gp'; it has: d_loss"):
-        h.gp
+        _ = h.gp
     assert calls == [10, 20, 30]
     assert h.metric("g_norm")[0].tolist() == [10, 20, 30]
 
@@ -293,7 +293,7 @@ def test_r1_is_applied_lazily_with_its_weight_times_the_interval():
         G, _ = _models()
         D = _LinearCriticOnly(w0)
         weights = []
-        cb = lambda step, G, D, h: weights.append(D.lin.weight.detach().clone().squeeze(0))
+        cb = lambda step, G, D, h, weights=weights: weights.append(D.lin.weight.detach().clone().squeeze(0))
         h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=4, batch_size=16, g_steps=0, optimizer="sgd", lr_d=lr,
                                                                log_every=1, penalties=penalties), callbacks=[cb])
         runs[name] = (h, weights)
