@@ -10,11 +10,13 @@ The benchmark times
 - the same batch on that pool;
 
 and prints them as JSON, with the speed-up of the parallel batch and its efficiency (speed-up
-per worker), and whether the parallel results equal the serial ones bit for bit. Targets: a quick run costs at most 1.5 s on one core, so the quick study (24 runs)
+per worker), and whether the parallel results equal the serial ones bit for bit. Targets: a quick run costs
+at most 1.5 s on one core, so the quick study (24 runs)
 stays near 20 s on 2 cores; parallel efficiency of at least 0.8.
 
     python benchmarks/stability_cost.py [--runs 8] [--workers 2] [--steps 800]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,13 +62,18 @@ def main(argv=None):
     per_run = serial_s / len(specs)
     speedup = serial_s / parallel_s
     report = {
-        "runs": len(specs), "steps_per_run": args.steps, "workers": workers,
+        "runs": len(specs),
+        "steps_per_run": args.steps,
+        "workers": workers,
         "seconds_per_run_serial": round(per_run, 3),
         "pool_start_s": round(pool_start_s, 2),
-        "batch_serial_s": round(serial_s, 2), "batch_parallel_s": round(parallel_s, 2),
-        "speedup": round(speedup, 2), "efficiency": round(speedup / workers, 2),
+        "batch_serial_s": round(serial_s, 2),
+        "batch_parallel_s": round(parallel_s, 2),
+        "speedup": round(speedup, 2),
+        "efficiency": round(speedup / workers, 2),
         "parallel_equals_serial": bool(same),
-        "target_seconds_per_run": MAX_SECONDS_PER_RUN, "target_efficiency": MIN_EFFICIENCY,
+        "target_seconds_per_run": MAX_SECONDS_PER_RUN,
+        "target_efficiency": MIN_EFFICIENCY,
         "meets_targets": bool(per_run <= MAX_SECONDS_PER_RUN and speedup / workers >= MIN_EFFICIENCY and same),
     }
     print(json.dumps(report, indent=2))

@@ -21,6 +21,7 @@ Target: ganlib reaches the bar within 90 s on 2 cores.
     python benchmarks/time_to_quality.py [--seeds 0] [--budget 90] [--plain-budget 240]
                                          [--skip-plain] [--threads N] [--json FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,9 @@ class Scorer:
             cov = mode_coverage(G(self.z) * SCALE, self.centers, GRID.std)
         seconds = time.perf_counter() - self.t0
         reached = cov.modes_covered == GRID.n_modes and cov.hq_ratio >= 0.9
-        self.trace.append({"step": step, "seconds": seconds, "modes": cov.modes_covered, "hq": cov.hq_ratio,
-                           "reached": reached})
+        self.trace.append(
+            {"step": step, "seconds": seconds, "modes": cov.modes_covered, "hq": cov.hq_ratio, "reached": reached}
+        )
         return reached or seconds > self.budget
 
 
@@ -71,8 +73,9 @@ def plain_wgan_gp(seed, budget):
     (penalty,) = c.penalties
     n = c.batch_size
     torch.manual_seed(seed)
-    net = lambda i, o: nn.Sequential(nn.Linear(i, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
-                                     nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, o))
+    net = lambda i, o: nn.Sequential(
+        nn.Linear(i, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, o)
+    )
     G, D = net(2, 2), net(2, 1)
     opt_g = torch.optim.Adam(G.parameters(), lr=c.lr_g, betas=(c.beta1, c.beta2))
     opt_d = torch.optim.Adam(D.parameters(), lr=c.lr_d, betas=(c.beta1, c.beta2))
@@ -107,8 +110,7 @@ def ganlib_recipe(seed, budget):
     G, D = MLPGenerator(2, 2, 128, 3), MLPDiscriminator(2, 128, 3)
     scorer = Scorer(budget)
     config = RECIPE.config(steps=8000, log_every=EVERY, seed=seed)
-    train_gan(G, D, scaled_sample, config, callbacks=[lambda step, G, D, h: {"stop": scorer(step, G)}],
-              progress=False)
+    train_gan(G, D, scaled_sample, config, callbacks=[lambda step, G, D, h: {"stop": scorer(step, G)}], progress=False)
     return scorer.trace
 
 
@@ -119,8 +121,10 @@ def summary(name, seed, trace):
         verdict = f"reached 25/25 and HQ {last['hq']:.3f} in {last['seconds']:.1f} s (step {last['step']})"
     else:
         best = max(trace, key=lambda r: (r["modes"], r["hq"]))
-        verdict = (f"NOT reached: at {last['seconds']:.1f} s (step {last['step']}) {last['modes']}/25 modes, "
-                   f"HQ {last['hq']:.3f}; best scoring {best['modes']}/25, HQ {best['hq']:.3f}")
+        verdict = (
+            f"NOT reached: at {last['seconds']:.1f} s (step {last['step']}) {last['modes']}/25 modes, "
+            f"HQ {last['hq']:.3f}; best scoring {best['modes']}/25, HQ {best['hq']:.3f}"
+        )
     return f"  {name:7s} seed {seed}: {verdict}  [{rate:.0f} generator steps/s]"
 
 

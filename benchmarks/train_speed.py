@@ -15,6 +15,7 @@ numbers also give what the penalty costs against the plain non-saturating loop.
     python benchmarks/train_speed.py [--recipes non_saturating,wgan_gp] [--steps 300] [--rounds 5]
                                      [--batch-size 256] [--device cpu] [--json FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,9 @@ def plain_loop(steps, batch_size, device):
     for _ in range(steps):
         x_real = data.sample(batch_size, gen).to(device)
         x_fake = G(torch.randn(batch_size, 2, device=device))
-        d_loss = (F.binary_cross_entropy_with_logits(D(x_real), ones)
-                  + F.binary_cross_entropy_with_logits(D(x_fake.detach()), zeros))
+        d_loss = F.binary_cross_entropy_with_logits(D(x_real), ones) + F.binary_cross_entropy_with_logits(
+            D(x_fake.detach()), zeros
+        )
         opt_d.zero_grad()
         d_loss.backward()
         opt_d.step()
@@ -69,8 +71,12 @@ def _ganlib_run(device, config):
 
 
 def ganlib_loop(steps, batch_size, device):
-    _ganlib_run(device, TrainConfig(steps=steps, batch_size=batch_size, lr_g=1e-3, lr_d=1e-3, loss="non_saturating",
-                                    log_every=100, seed=0))
+    _ganlib_run(
+        device,
+        TrainConfig(
+            steps=steps, batch_size=batch_size, lr_g=1e-3, lr_d=1e-3, loss="non_saturating", log_every=100, seed=0
+        ),
+    )
 
 
 WGAN_GP = RECIPES["wgan_gp"]  # the paper's: n_critic 5, lambda 10, Adam 1e-4, betas (0, 0.9)
@@ -142,8 +148,10 @@ def main(argv=None):
     if unknown or not recipes:
         parser.error(f"unknown recipe(s) {unknown}; choose from {', '.join(RECIPES)}")
     device = torch.device(resolve_device(args.device))
-    print(f"device {device}, torch threads {torch.get_num_threads()}, batch {args.batch_size}, "
-          f"{args.steps} steps x {args.rounds} rounds")
+    print(
+        f"device {device}, torch threads {torch.get_num_threads()}, batch {args.batch_size}, "
+        f"{args.steps} steps x {args.rounds} rounds"
+    )
     report = {"device": str(device)}
     for name in recipes:
         plain, ours = compare(*RECIPES[name], args, device)
@@ -153,8 +161,13 @@ def main(argv=None):
         print(f"  plain loop : {p:8.1f} steps/s  (rounds: {', '.join(f'{v:.0f}' for v in plain)})")
         print(f"  ganlib     : {o:8.1f} steps/s  (rounds: {', '.join(f'{v:.0f}' for v in ours)})")
         print(f"  ratio ganlib/plain = {ratio:.3f}  ({'meets' if ratio >= 0.95 else 'MISSES'} the target >= 0.95)")
-        report[name] = {"plain_steps_per_s": p, "ganlib_steps_per_s": o, "ratio": ratio,
-                        "plain_rounds": plain, "ganlib_rounds": ours}
+        report[name] = {
+            "plain_steps_per_s": p,
+            "ganlib_steps_per_s": o,
+            "ratio": ratio,
+            "plain_rounds": plain,
+            "ganlib_rounds": ours,
+        }
     if "non_saturating" in report and "wgan_gp" in report:
         cost = report["non_saturating"]["ganlib_steps_per_s"] / report["wgan_gp"]["ganlib_steps_per_s"]
         print(f"a WGAN-GP generator step (5 penalised critic steps) costs {cost:.1f}x a non-saturating one")

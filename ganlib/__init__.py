@@ -14,6 +14,7 @@ described by frozen specs, with a registry), :mod:`~ganlib.batch` (many runs at 
 :mod:`~ganlib.results` (what a notebook records and checks) and :mod:`~ganlib.runtime` (seeding,
 devices). The book's tooling (``python -m ganbook``) lives in the separate package ganbook.
 """
+
 __version__ = "0.1.0"
 
 from . import data, info, loss_terms, losses, metrics, models, penalties, plot, recipes, results, runtime, train
@@ -24,8 +25,26 @@ from .train import History, TrainConfig, train_gan
 
 __all__ = [
     "__version__",
-    "data", "info", "loss_terms", "losses", "metrics", "models", "penalties", "plot", "recipes", "results", "runtime",
+    "data",
+    "info",
+    "loss_terms",
+    "losses",
+    "metrics",
+    "models",
+    "penalties",
+    "plot",
+    "recipes",
+    "results",
+    "runtime",
     "train",
-    "LOSSES", "get_loss", "check", "record", "resolve_device", "seed_everything", "setup",
-    "History", "TrainConfig", "train_gan",
+    "LOSSES",
+    "get_loss",
+    "check",
+    "record",
+    "resolve_device",
+    "seed_everything",
+    "setup",
+    "History",
+    "TrainConfig",
+    "train_gan",
 ]

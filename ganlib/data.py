@@ -10,6 +10,7 @@
 
 Samplers take a ``torch.Generator`` so that every draw is reproducible.
 """
+
 from __future__ import annotations
 
 import gzip

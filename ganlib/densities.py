@@ -9,6 +9,7 @@ Densities are arrays sampled on a grid ``x`` and integrated with the trapezoid r
   Gaussians on the grid (:func:`log_normal`), KL and JS from log-densities, and
   :func:`fit_gaussian`, Adam on a Gaussian's (mean, log std) to minimise any such objective.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,10 +18,25 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-__all__ = ["critic_on_grid", "prob_real_on_grid", "optimal_discriminator", "gan_value", "gan_value_of_logits",
-           "gan_value_at_optimum", "lsgan_optimal_discriminator", "lsgan_generator_value", "pearson_chi2",
-           "log_normal", "integrate", "kl_on_grid", "js_on_grid", "GaussianFit", "fit_gaussian", "gaussian_gradient",
-           "optimal_critic_1d"]
+__all__ = [
+    "critic_on_grid",
+    "prob_real_on_grid",
+    "optimal_discriminator",
+    "gan_value",
+    "gan_value_of_logits",
+    "gan_value_at_optimum",
+    "lsgan_optimal_discriminator",
+    "lsgan_generator_value",
+    "pearson_chi2",
+    "log_normal",
+    "integrate",
+    "kl_on_grid",
+    "js_on_grid",
+    "GaussianFit",
+    "fit_gaussian",
+    "gaussian_gradient",
+    "optimal_critic_1d",
+]
 
 
 def critic_on_grid(D, x, device=None):

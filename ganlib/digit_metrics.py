@@ -10,6 +10,7 @@ The *digit Frechet distance* (digit-FD) is :func:`ganlib.metrics.frechet_distanc
 images, other sample sizes. Compare them only with each other and with the floor that real
 held-out digits reach (:func:`digit_fd` of the training and held-out splits).
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,16 @@ from .data import load_digits
 from .metrics import frechet_distance
 from .models import DigitClassifier
 
-__all__ = ["CACHE_ENV", "cache_dir", "split_digits", "train_digit_classifier", "load_digit_classifier",
-           "digit_features", "digit_fd", "class_histogram"]
+__all__ = [
+    "CACHE_ENV",
+    "cache_dir",
+    "split_digits",
+    "train_digit_classifier",
+    "load_digit_classifier",
+    "digit_features",
+    "digit_fd",
+    "class_histogram",
+]
 
 CACHE_ENV = "GANLIB_CACHE"
 _RECIPE = "v1-adam1e-3-e30-b64-seed0"  # change it whenever the architecture or the training changes
@@ -75,8 +84,9 @@ def load_digit_classifier(cache=None):
             model.load_state_dict(torch.load(path, weights_only=True))
             return model.eval()
         except Exception as exc:  # a cache, whatever broke it, is simply rebuilt
-            warnings.warn(f"retraining the digit classifier: the cached weights at {path} are unreadable ({exc})",
-                          stacklevel=2)
+            warnings.warn(
+                f"retraining the digit classifier: the cached weights at {path} are unreadable ({exc})", stacklevel=2
+            )
     model, _ = train_digit_classifier()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")

@@ -5,6 +5,7 @@ JS(P || Q) = log 2 - L_D / 2 at its optimum (:func:`js_from_logits`); its logit 
 Donsker-Varadhan's lower bound KL(P || Q) >= E_P[T] - log E_Q[exp T], which holds for any T
 (:func:`dv_kl_lower_bound`). :func:`discriminator_divergences` trains one and reads both.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,9 @@ def discriminator_divergences(sample_p, sample_q, n, steps, seed, hidden=32, dep
         with torch.no_grad():
             return {"kl": dv_kl_lower_bound(D(sample_p(4 * n, fresh)), D(sample_q(4 * n, fresh)))}
 
-    config = TrainConfig(steps=steps, batch_size=n, lr_d=lr, beta1=0.9, beta2=0.999, log_every=max(steps // 2, 1),
-                         seed=seed)
+    config = TrainConfig(
+        steps=steps, batch_size=n, lr_d=lr, beta1=0.9, beta2=0.999, log_every=max(steps // 2, 1), seed=seed
+    )
     kl_bounds = train_critic(D, sample_p, sample_q, config, callbacks=[kl_bound]).metric("kl")[1]
     with torch.no_grad():
         js = js_from_logits(D(sample_p(4 * n, fresh)), D(sample_q(4 * n, fresh)))

@@ -4,6 +4,7 @@ g descends V, d ascends it, with step ``eta``. Simultaneous steps multiply the d
 saddle (0, 0) by sqrt(1 + eta^2) each step, so they spiral out; alternating steps (d sees the new
 g) keep it bounded, circling without converging.
 """
+
 from __future__ import annotations
 
 import numpy as np

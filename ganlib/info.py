@@ -8,6 +8,7 @@ of P where Q has none makes KL(P || Q) infinite.
 The ``*_density`` functions do the same for densities sampled on a 1-D grid ``x``, integrating
 with the trapezoid rule.
 """
+
 from __future__ import annotations
 
 import heapq

@@ -13,6 +13,7 @@ a_f = C(x_f) - E C(x_r) ("relativistic_average").
 :func:`evaluate` reproduces the registered functions, so the table that :func:`table_markdown`
 prints cannot drift from the code.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -111,8 +112,9 @@ TERMS = {
     "non_saturating": LossTerms("standard", neg_log_sigmoid, neg_log_one_minus_sigmoid, zero, neg_log_sigmoid),
     "max_likelihood": LossTerms("standard", neg_log_sigmoid, neg_log_one_minus_sigmoid, zero, neg_half_exp),
     "rsgan": LossTerms("relativistic", neg_log_sigmoid, zero, zero, neg_log_sigmoid),
-    "rasgan": LossTerms("relativistic_average", neg_log_sigmoid, neg_log_one_minus_sigmoid,
-                        neg_log_one_minus_sigmoid, neg_log_sigmoid),
+    "rasgan": LossTerms(
+        "relativistic_average", neg_log_sigmoid, neg_log_one_minus_sigmoid, neg_log_one_minus_sigmoid, neg_log_sigmoid
+    ),
     # WGAN and WGAN-GP: the constraint on C (clipping, gradient penalty) is not part of the four terms
     "wgan": LossTerms("standard", neg_identity, identity, zero, neg_identity),
     "lsgan": LossTerms("standard", half_square_minus_one, half_square, zero, half_square_minus_one),
@@ -144,8 +146,14 @@ def table():
     rows = []
     for name, t in TERMS.items():
         a_r, a_f = FORMS[t.form]
-        rows.append({"loss": name, "a_r": a_r, "a_f": a_f,
-                     **{k: getattr(t, k).__doc__.strip() for k in ("f1", "f2", "g1", "g2")}})
+        rows.append(
+            {
+                "loss": name,
+                "a_r": a_r,
+                "a_f": a_f,
+                **{k: getattr(t, k).__doc__.strip() for k in ("f1", "f2", "g1", "g2")},
+            }
+        )
     return rows
 
 

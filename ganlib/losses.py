@@ -12,6 +12,7 @@ losses read both batches in the generator loss too (``g_uses_real``). A loss is 
 the constraints a paper trains it with (WGAN's clipping, WGAN-GP's penalty) belong to its
 recipe (:mod:`ganlib.recipes`), and the optimiser settings too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -172,8 +173,9 @@ def lsgan(coding="0-1-1"):
     """The least-squares :class:`GANLoss` for a coding: a key of :data:`LSGAN_CODINGS` or an (a, b, c) triple."""
     if isinstance(coding, str):
         if coding not in LSGAN_CODINGS:
-            raise ValueError(f"unknown LSGAN coding {coding!r}; choose one of: {', '.join(LSGAN_CODINGS)} "
-                             "or pass (a, b, c)")
+            raise ValueError(
+                f"unknown LSGAN coding {coding!r}; choose one of: {', '.join(LSGAN_CODINGS)} or pass (a, b, c)"
+            )
         coding = LSGAN_CODINGS[coding]
     a, b, c = (float(v) for v in coding)
     if a == b:
@@ -195,8 +197,9 @@ def get_loss(name):
     if not isinstance(name, str):
         if all(hasattr(name, a) for a in ("d_loss", "g_loss", "g_uses_real")):
             return name
-        raise ValueError(f"a loss is a name in ganlib.losses.LOSSES or an object with d_loss, g_loss and "
-                         f"g_uses_real, got {name!r}")
+        raise ValueError(
+            f"a loss is a name in ganlib.losses.LOSSES or an object with d_loss, g_loss and g_uses_real, got {name!r}"
+        )
     try:
         return LOSSES[name]
     except KeyError:

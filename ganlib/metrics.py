@@ -10,6 +10,7 @@
 - :func:`frechet_distance` is the Frechet distance between Gaussians fitted to two feature
   sets, the formula behind FID (see :mod:`ganlib.digit_metrics` for the features we use).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

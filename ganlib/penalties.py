@@ -19,6 +19,7 @@ The norm is taken over the whole flattened input of each sample (every channel a
 together), as in the paper; a norm per channel or per pixel is a common bug and a different,
 stronger constraint.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,16 +27,25 @@ from typing import ClassVar
 
 import torch
 
-__all__ = ["interpolates", "gradient_penalty", "r1_penalty", "clip_weights_",
-           "Penalty", "GradientPenalty", "R1Penalty", "WeightClipping"]
+__all__ = [
+    "interpolates",
+    "gradient_penalty",
+    "r1_penalty",
+    "clip_weights_",
+    "Penalty",
+    "GradientPenalty",
+    "R1Penalty",
+    "WeightClipping",
+]
 
 
 def interpolates(x_real, x_fake, generator=None):
     """eps * x_real + (1 - eps) * x_fake with one eps ~ U[0, 1] per sample (broadcast over the rest)."""
     if x_real.shape != x_fake.shape:
         raise ValueError(f"real and fake batches differ in shape: {tuple(x_real.shape)} and {tuple(x_fake.shape)}")
-    eps = torch.rand((len(x_real),) + (1,) * (x_real.ndim - 1), generator=generator, device=x_real.device,
-                     dtype=x_real.dtype)
+    eps = torch.rand(
+        (len(x_real),) + (1,) * (x_real.ndim - 1), generator=generator, device=x_real.device, dtype=x_real.dtype
+    )
     return eps * x_real + (1 - eps) * x_fake
 
 
@@ -96,7 +106,7 @@ class Penalty:
         """Called after every critic update (clipping acts here)."""
 
     def due(self, update):
-        """Whether the term is applied on critic update number ``update`` (1-based): the first, then every ``every``-th."""
+        """Whether the term applies on critic update ``update`` (1-based): the first, then every ``every``-th."""
         return (update - 1) % self.every == 0
 
 

@@ -1,19 +1,39 @@
 """Plots of the book: one seaborn theme and a few figure helpers every chapter shares."""
+
 from __future__ import annotations
 
 import matplotlib
 import numpy as np
 
-__all__ = ["set_theme", "PALETTE", "LOSS_COLORS", "loss_color", "plot_densities", "plot_samples_2d", "plot_history",
-           "plot_runs", "digit_montage", "plot_digit_runs"]
+__all__ = [
+    "set_theme",
+    "PALETTE",
+    "LOSS_COLORS",
+    "loss_color",
+    "plot_densities",
+    "plot_samples_2d",
+    "plot_history",
+    "plot_runs",
+    "digit_montage",
+    "plot_digit_runs",
+]
 
 # real data, generator, discriminator, extra curves: the same colour means the same thing in
 # every chapter
 PALETTE = {"data": "#222222", "generator": "#2a9d8f", "discriminator": "#3a6ea5", "other": "#e76f51"}
 
 # one colour per loss for the whole book: a loss keeps its colour from chapter to chapter
-LOSS_COLORS = {"minimax": "#e76f51", "non_saturating": "#2a9d8f", "max_likelihood": "#8e6bb8", "rsgan": "#3a6ea5",
-               "rasgan": "#e9a23b", "wgan": "#9c6644", "wgan_gp": "#264653", "lsgan": "#d62839", "ralsgan": "#7cb518"}
+LOSS_COLORS = {
+    "minimax": "#e76f51",
+    "non_saturating": "#2a9d8f",
+    "max_likelihood": "#8e6bb8",
+    "rsgan": "#3a6ea5",
+    "rasgan": "#e9a23b",
+    "wgan": "#9c6644",
+    "wgan_gp": "#264653",
+    "lsgan": "#d62839",
+    "ralsgan": "#7cb518",
+}
 
 
 def loss_color(name):
@@ -29,8 +49,15 @@ def set_theme():
     import seaborn as sns
 
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
-    matplotlib.rcParams.update({"figure.figsize": (6.4, 3.6), "figure.dpi": 100, "savefig.dpi": 100,
-                                "axes.titlesize": "medium", "legend.frameon": False})
+    matplotlib.rcParams.update(
+        {
+            "figure.figsize": (6.4, 3.6),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titlesize": "medium",
+            "legend.frameon": False,
+        }
+    )
 
 
 def _axes(ax):
@@ -57,7 +84,7 @@ def plot_densities(x, curves, ax=None, title=None, styles=None):
 
 
 def plot_samples_2d(real=None, fake=None, centers=None, ax=None, title=None, limit=None, color=None, size=3):
-    """Scatter real and generated 2-D samples (``color``: the generated ones'), with the mixture's mode centres marked."""
+    """Scatter real and generated 2-D samples (``color``: the generated ones'), with the mode centres marked."""
     ax = _axes(ax)
     as_np = lambda t: t.detach().cpu().numpy() if hasattr(t, "detach") else np.asarray(t)
     if real is not None:
@@ -114,7 +141,7 @@ def digit_montage(images, rows=6, cols=6, gap=1):
     out = np.full((rows * (side + gap) - gap, cols * (side + gap) - gap), np.nan)
     for i, img in enumerate(images):
         r, c = divmod(i, cols)
-        out[r * (side + gap): r * (side + gap) + side, c * (side + gap): c * (side + gap) + side] = img
+        out[r * (side + gap) : r * (side + gap) + side, c * (side + gap) : c * (side + gap) + side] = img
     return out
 
 
@@ -126,7 +153,9 @@ def plot_digit_runs(runs, labels, axes, fd_floor=None, colors=None):
         ax.set(xticks=[], yticks=[], title=f"{label}: digit-FD {r['final_fd']:.0f}")
     curves = axes[len(runs)]
     for r, label in zip(runs, labels):
-        curves.semilogy(r["step"], r["fd"], marker="o", color=(colors or {}).get(label) or loss_color(label), label=label)
+        curves.semilogy(
+            r["step"], r["fd"], marker="o", color=(colors or {}).get(label) or loss_color(label), label=label
+        )
     if fd_floor is not None:
         curves.axhline(fd_floor, color=PALETTE["data"], ls=":", label="floor (real vs real)")
     curves.set(xlabel="generator step", ylabel="digit-FD", title="distance to held-out digits")

@@ -15,6 +15,7 @@
 
 They leave the networks' weights and gradients as they found them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,13 @@ from torch import nn
 
 from .losses import get_loss
 
-__all__ = ["generator_gradient_norms", "generator_loss_slopes", "GradientProbe", "layer_gradient_norms", "weight_values"]
+__all__ = [
+    "generator_gradient_norms",
+    "generator_loss_slopes",
+    "GradientProbe",
+    "layer_gradient_norms",
+    "weight_values",
+]
 
 
 def _norm(grads):
@@ -57,7 +64,7 @@ def generator_loss_slopes(loss, logits):
         raise ValueError("this generator loss reads real samples too: its slope depends on a real batch")
     logits = torch.as_tensor(logits, dtype=torch.float64)
     with torch.no_grad():
-        values = np.array([float(loss.g_loss(None, logits[i:i + 1])) for i in range(len(logits))])
+        values = np.array([float(loss.g_loss(None, logits[i : i + 1])) for i in range(len(logits))])
     leaf = logits.clone().requires_grad_(True)
     (grad,) = torch.autograd.grad(loss.g_loss(None, leaf), leaf)
     return values, grad.numpy() * len(logits)  # undo the batch mean
@@ -80,8 +87,11 @@ class GradientProbe:
         norms = np.array([list(generator_gradient_norms(G, D, z, self.losses).values()) for z in self.z_batches])
         with torch.no_grad():
             p_fake = float(np.mean([float(torch.sigmoid(D(G(z))).mean()) for z in self.z_batches]))
-        return {**dict(zip(self.losses, norms.mean(0))), **{f"{n}_std": s for n, s in zip(self.losses, norms.std(0))},
-                "p_fake": p_fake}
+        return {
+            **dict(zip(self.losses, norms.mean(0))),
+            **{f"{n}_std": s for n, s in zip(self.losses, norms.std(0))},
+            "p_fake": p_fake,
+        }
 
 
 def _linear_layers(module):

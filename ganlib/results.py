@@ -16,6 +16,7 @@ into the chapter's ``results.json`` (schema: ``ganbook.RESULTS_SCHEMA``). Run by
 under nbval, the variable is unset and nothing is written. A failed check never raises: the
 notebook goes on and the runner counts the failure.
 """
+
 from __future__ import annotations
 
 import json
@@ -119,7 +120,9 @@ def summary():
     """A one-line-per-judgement table of this process's checks and verdicts, for a chapter's closing cell."""
     rows, claims = checks(), verdicts()
     width = max((len(r["name"]) for r in rows + claims), default=5)
-    lines = [f"{'check':<{width}}  verdict"] + [f"{r['name']:<{width}}  {'PASS' if r['passed'] else 'FAIL'}" for r in rows]
+    lines = [f"{'check':<{width}}  verdict"] + [
+        f"{r['name']:<{width}}  {'PASS' if r['passed'] else 'FAIL'}" for r in rows
+    ]
     failed = sum(not r["passed"] for r in rows)
     lines.append(f"{len(rows) - failed} passed, {failed} failed")
     if claims:

@@ -6,6 +6,7 @@ through a :class:`Study`: ``study.select(dataset="ring", loss="rsgan")`` keeps t
 spec has those fields, ``study.summarise(by=("dataset", "loss"))`` gives one row per group.
 :func:`steadier` is the book's one rule for "steadier than the baseline" on mixtures.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -54,7 +55,7 @@ class Study(Sequence):
         return Study(self.results + list(other))
 
     def select(self, **fields):
-        """The runs whose spec has every given field equal to the given value (a run without the field never matches)."""
+        """The runs whose spec has every given field equal to the given value (a run without it never matches)."""
         missing = object()
         return Study(r for r in self.results if all(r["spec"].get(k, missing) == v for k, v in fields.items()))
 
@@ -80,20 +81,32 @@ def mixture_summary(runs):
     (runs ending with every mode covered) and ``lost_modes`` (summed over the runs)."""
     modes = np.array([r["final_modes"] for r in runs], dtype=float)
     hq = np.array([r["final_hq"] for r in runs])
-    return {"runs": len(runs), "modes_mean": modes.mean(), "modes_std": modes.std(), "hq_mean": hq.mean(),
-            "hq_std": hq.std(), "all_modes_share": float(np.mean([r["final_modes"] == r["n_modes"] for r in runs])),
-            "lost_modes": int(sum(r["lost_modes"] for r in runs))}
+    return {
+        "runs": len(runs),
+        "modes_mean": modes.mean(),
+        "modes_std": modes.std(),
+        "hq_mean": hq.mean(),
+        "hq_std": hq.std(),
+        "all_modes_share": float(np.mean([r["final_modes"] == r["n_modes"] for r in runs])),
+        "lost_modes": int(sum(r["lost_modes"] for r in runs)),
+    }
 
 
 def digits_summary(runs):
     """The final scores of digits runs: ``runs``, mean and std (ddof 0) of the digit-FD, ``all_classes_share`` (runs
     whose last scoring produced all ten classes)."""
     fd = np.array([r["final_fd"] for r in runs])
-    return {"runs": len(runs), "fd_mean": fd.mean(), "fd_std": fd.std(),
-            "all_classes_share": float(np.mean([r["classes_covered"][-1] == 10 for r in runs]))}
+    return {
+        "runs": len(runs),
+        "fd_mean": fd.mean(),
+        "fd_std": fd.std(),
+        "all_classes_share": float(np.mean([r["classes_covered"][-1] == 10 for r in runs])),
+    }
 
 
-STEADIER_RULE = "share of all-mode runs and mean HQ no worse than the baseline's; share, HQ or lost modes strictly better"
+STEADIER_RULE = (
+    "share of all-mode runs and mean HQ no worse than the baseline's; share, HQ or lost modes strictly better"
+)
 
 
 def steadier(row, base, name="candidate", base_name="baseline"):
@@ -103,8 +116,14 @@ def steadier(row, base, name="candidate", base_name="baseline"):
     ``verdict(claim, **steadier(row, base))`` states the rule with the numbers it read.
     """
     no_worse = row["all_modes_share"] >= base["all_modes_share"] and row["hq_mean"] >= base["hq_mean"]
-    better = (row["all_modes_share"] > base["all_modes_share"] or row["hq_mean"] > base["hq_mean"]
-              or row["lost_modes"] < base["lost_modes"])
+    better = (
+        row["all_modes_share"] > base["all_modes_share"]
+        or row["hq_mean"] > base["hq_mean"]
+        or row["lost_modes"] < base["lost_modes"]
+    )
     keys = ("all_modes_share", "hq_mean", "lost_modes")
-    return {"holds": bool(no_worse and better), "value": {name: [row[k] for k in keys], base_name: [base[k] for k in keys]},
-            "expected": STEADIER_RULE}
+    return {
+        "holds": bool(no_worse and better),
+        "value": {name: [row[k] for k in keys], base_name: [base[k] for k in keys]},
+        "expected": STEADIER_RULE,
+    }

@@ -1,4 +1,5 @@
 """One Markdown table renderer for the book: chapters, the loss-terms table and the run report use it."""
+
 from __future__ import annotations
 
 __all__ = ["markdown_table"]
@@ -7,6 +8,7 @@ __all__ = ["markdown_table"]
 def _default_cell(digits):
     def cell(value):
         return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
     return cell
 
 

@@ -18,6 +18,7 @@ Each round makes ``d_steps`` critic updates (k in the paper, ``n_critic`` in WGA
 The loop never waits on the device inside a step: per-step numbers stay on the device and are
 copied to the host once every ``log_every`` steps, where callbacks also run.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,8 +33,18 @@ from tqdm import tqdm
 from .losses import get_loss
 from .penalties import Penalty
 
-__all__ = ["TrainConfig", "History", "Batch", "Hook", "EMA", "train_gan", "train_critic", "critic_step",
-           "make_optimizer", "sample_latent"]
+__all__ = [
+    "TrainConfig",
+    "History",
+    "Batch",
+    "Hook",
+    "EMA",
+    "train_gan",
+    "train_critic",
+    "critic_step",
+    "make_optimizer",
+    "sample_latent",
+]
 
 
 @dataclass(frozen=True)
@@ -66,17 +77,23 @@ class TrainConfig:
             if getattr(self, name) < 1:
                 raise ValueError(f"TrainConfig.{name} must be >= 1, got {getattr(self, name)}")
         if self.d_steps < 0 or self.g_steps < 0 or self.d_steps + self.g_steps == 0:
-            raise ValueError(f"TrainConfig needs d_steps, g_steps >= 0 and not both 0, got {self.d_steps}, {self.g_steps}")
+            raise ValueError(
+                f"TrainConfig needs d_steps, g_steps >= 0 and not both 0, got {self.d_steps}, {self.g_steps}"
+            )
         if not (self.lr_g > 0 and self.lr_d > 0):
             raise ValueError("learning rates must be positive")
         if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1 and 0 <= self.momentum < 1):
-            raise ValueError(f"beta1, beta2 and momentum must lie in [0, 1), got {self.beta1}, {self.beta2}, {self.momentum}")
+            raise ValueError(
+                f"beta1, beta2 and momentum must lie in [0, 1), got {self.beta1}, {self.beta2}, {self.momentum}"
+            )
         get_loss(self.loss)  # fails early, naming the valid losses
         if self.optimizer not in _OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(_OPTIMIZERS)}")
         if not isinstance(self.penalties, tuple) or not all(isinstance(p, Penalty) for p in self.penalties):
-            raise ValueError("TrainConfig.penalties must be a tuple of ganlib.penalties objects "
-                             f"(GradientPenalty, R1Penalty, WeightClipping), got {self.penalties!r}")
+            raise ValueError(
+                "TrainConfig.penalties must be a tuple of ganlib.penalties objects "
+                f"(GradientPenalty, R1Penalty, WeightClipping), got {self.penalties!r}"
+            )
         names = [p.name for p in self.penalties]
         if len(set(names)) != len(names):
             raise ValueError(f"TrainConfig.penalties lists one kind twice: {names}")
@@ -90,7 +107,7 @@ _OPTIMIZERS = {
 
 
 def make_optimizer(params, lr, config=TrainConfig()):
-    """The optimizer ``config.optimizer`` over ``params`` with learning rate ``lr`` and the config's betas or momentum."""
+    """The optimizer ``config.optimizer`` over ``params`` at learning rate ``lr`` and the config's betas or momentum."""
     return _OPTIMIZERS[config.optimizer](params, lr, config)
 
 
@@ -329,11 +346,21 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", hooks=(), callb
                 z = sample_latent(G, config.batch_size, gen)
                 x_fake = G(z)
             updates += 1
-            d_loss, batch, terms = critic_step(D, opt_d, loss, Batch(step, G, D, z, x_real, x_fake, None, None, gen),
-                                               penalties=config.penalties,
-                                               update=updates, scale=scale)
-            row.update(d_loss=d_loss, p_real=torch.sigmoid(batch.d_real.detach()).mean(),
-                       p_fake=torch.sigmoid(batch.d_fake.detach()).mean(), **terms)
+            d_loss, batch, terms = critic_step(
+                D,
+                opt_d,
+                loss,
+                Batch(step, G, D, z, x_real, x_fake, None, None, gen),
+                penalties=config.penalties,
+                update=updates,
+                scale=scale,
+            )
+            row.update(
+                d_loss=d_loss,
+                p_real=torch.sigmoid(batch.d_real.detach()).mean(),
+                p_fake=torch.sigmoid(batch.d_fake.detach()).mean(),
+                **terms,
+            )
             _call_hooks(hooks, "after_critic_step", batch, d_loss, row)
         # D is frozen while G learns: no gradient is spent on its weights
         D.requires_grad_(False)
@@ -391,10 +418,21 @@ def train_critic(D, real, fake, config=TrainConfig(), *, device="cpu", hooks=(),
     for step in range(1, config.steps + 1):
         x_real = real(config.batch_size, gen).to(device)
         x_fake = fake(config.batch_size, gen).to(device)
-        d_loss, batch, terms = critic_step(D, opt, loss, Batch(step, None, D, None, x_real, x_fake, None, None, penalty_gen),
-                                           penalties=config.penalties, update=step)
-        row = {"d_loss": d_loss, "g_loss": None, "p_real": torch.sigmoid(batch.d_real.detach()).mean(),
-               "p_fake": torch.sigmoid(batch.d_fake.detach()).mean(), **terms}
+        d_loss, batch, terms = critic_step(
+            D,
+            opt,
+            loss,
+            Batch(step, None, D, None, x_real, x_fake, None, None, penalty_gen),
+            penalties=config.penalties,
+            update=step,
+        )
+        row = {
+            "d_loss": d_loss,
+            "g_loss": None,
+            "p_real": torch.sigmoid(batch.d_real.detach()).mean(),
+            "p_fake": torch.sigmoid(batch.d_fake.detach()).mean(),
+            **terms,
+        }
         _call_hooks(hooks, "after_critic_step", batch, d_loss, row)
         pending.add(row)
         if step % config.log_every == 0 or step == config.steps:

@@ -3,6 +3,7 @@ loads a script, a style sheet or a font from outside the site (the book is read 
 
 These tests read ``_build/html``; ``make test`` builds the book first.
 """
+
 import re
 from html.parser import HTMLParser
 from importlib import metadata
@@ -66,7 +67,9 @@ class _References(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "link" and not {"stylesheet", "preload", "icon", "modulepreload"} & set((attrs.get("rel") or "").split()):
+        if tag == "link" and not {"stylesheet", "preload", "icon", "modulepreload"} & set(
+            (attrs.get("rel") or "").split()
+        ):
             return  # a plain link is navigation, not a load
         url = attrs.get(self.LOADS.get(tag, ""))
         if url:
@@ -97,6 +100,8 @@ def test_no_page_loads_anything_from_outside_the_site():
 def test_reference_finder_sees_external_loads():
     """The scan above would catch a CDN script, font or style sheet (it is not blind)."""
     parser = _References()
-    parser.feed('<script src="https://cdn.example/mathjax.js"></script><link rel="stylesheet" href="//fonts.x/a.css">'
-                '<link rel="next" href="https://example.org/next.html"><img src="_images/a.png">')
+    parser.feed(
+        '<script src="https://cdn.example/mathjax.js"></script><link rel="stylesheet" href="//fonts.x/a.css">'
+        '<link rel="next" href="https://example.org/next.html"><img src="_images/a.png">'
+    )
     assert [u for u in parser.urls if _external(u)] == ["https://cdn.example/mathjax.js", "//fonts.x/a.css"]

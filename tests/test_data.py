@@ -21,8 +21,12 @@ def test_gaussian_mixture_density_and_moments():
 
 
 def test_samplers_are_reproducible():
-    for sampler in (data.Gaussian1D(1, 2).sample, data.ring_mixture().sample, data.grid_mixture().sample,
-                    lambda n, g: data.swiss_roll(n, generator=g)):
+    for sampler in (
+        data.Gaussian1D(1, 2).sample,
+        data.ring_mixture().sample,
+        data.grid_mixture().sample,
+        lambda n, g: data.swiss_roll(n, generator=g),
+    ):
         a = sampler(64, torch.Generator().manual_seed(3))
         b = sampler(64, torch.Generator().manual_seed(3))
         assert torch.equal(a, b)

@@ -1,4 +1,5 @@
 """ganlib.densities: the GAN game and divergences on 1-D grids, against closed forms."""
+
 import math
 
 import numpy as np
@@ -64,7 +65,7 @@ def test_torch_divergences_match_closed_forms_and_differentiate():
     log_p, log_q = log_normal(XT, 0.0, 1.0), log_normal(XT, mu, 1.0)
     assert float(integrate(log_q.detach().exp(), XT)) == pytest.approx(1, abs=1e-10)
     kl = kl_on_grid(log_p, log_q, XT)
-    assert float(kl.detach()) == pytest.approx(0.7 ** 2 / 2, abs=1e-9)  # KL of unit Gaussians = (mu difference)^2 / 2
+    assert float(kl.detach()) == pytest.approx(0.7**2 / 2, abs=1e-9)  # KL of unit Gaussians = (mu difference)^2 / 2
     (grad,) = torch.autograd.grad(kl, mu)
     assert float(grad) == pytest.approx(0.7, abs=1e-8)
     js = float(js_on_grid(log_p, log_q.detach(), XT))
@@ -76,13 +77,15 @@ def test_fit_gaussian_finds_the_forward_kl_optimum_the_moments():
     log_p = torch.tensor(target.logpdf(X))
     fit = fit_gaussian(lambda log_q: kl_on_grid(log_p, log_q, XT), XT, 0.0, 1.0, steps=800, lr=0.05)
     assert fit.mean == pytest.approx(1.0, abs=1e-3) and fit.std == pytest.approx(2.0, abs=1e-3)
-    assert fit.path.shape == (800, 2) and fit.values[-1] < fit.values[0] and fit.values[-1] == pytest.approx(0, abs=1e-6)
+    assert (
+        fit.path.shape == (800, 2) and fit.values[-1] < fit.values[0] and fit.values[-1] == pytest.approx(0, abs=1e-6)
+    )
     with pytest.raises(ValueError, match="steps >= 1"):
         fit_gaussian(lambda log_q: log_q.sum(), XT, 0.0, 1.0, steps=0, lr=0.1)
 
 
 def test_gaussian_gradient_and_the_optimal_1d_critic():
-    grad, value = gaussian_gradient(lambda m, s: m ** 2 * s, 3.0, 2.0)
+    grad, value = gaussian_gradient(lambda m, s: m**2 * s, 3.0, 2.0)
     assert grad.tolist() == [12.0, 9.0] and value == 18.0
     x = np.linspace(-8, 8, 16001)
     p, q = stats.norm(0, 1), stats.norm(2, 0.5)

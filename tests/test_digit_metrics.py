@@ -51,8 +51,9 @@ def test_unreadable_or_missing_cache_is_retrained_and_rewritten(digit_cache, tmp
 def test_fd_orders_real_above_noise_and_histograms_count(classifier):
     (x, _), (x_test, y_test) = dm.split_digits()
     floor = dm.digit_fd(x, x_test, classifier)
-    noise = dm.digit_fd(torch.rand(449, 1, 8, 8, generator=torch.Generator().manual_seed(0)) * 2 - 1, x_test,
-                        classifier)
+    noise = dm.digit_fd(
+        torch.rand(449, 1, 8, 8, generator=torch.Generator().manual_seed(0)) * 2 - 1, x_test, classifier
+    )
     assert 0 < floor < noise / 10
     hist = dm.class_histogram(x_test, classifier)
     assert hist.sum() == 449 and np.abs(hist - np.bincount(y_test.numpy(), minlength=10)).sum() < 30

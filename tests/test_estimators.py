@@ -1,4 +1,5 @@
 """ganlib.estimators: JS and a KL lower bound read off discriminators, on cases known exactly."""
+
 import math
 
 import pytest
@@ -21,7 +22,9 @@ def test_donsker_varadhan_bound_by_hand():
 
 
 def test_disjoint_segments_look_disjoint_and_one_segment_looks_alike():
-    apart = discriminator_divergences(VerticalSegment(0.0).sample, VerticalSegment(0.5).sample, n=128, steps=200, seed=0)
+    apart = discriminator_divergences(
+        VerticalSegment(0.0).sample, VerticalSegment(0.5).sample, n=128, steps=200, seed=0
+    )
     same = discriminator_divergences(VerticalSegment(0.0).sample, VerticalSegment(0.0).sample, n=128, steps=50, seed=0)
     assert apart[0] > math.log(2) - 0.05 and apart[1][-1] > apart[1][0] > 1
     assert abs(same[0]) < 0.05 and len(same[1]) == 2

@@ -62,7 +62,7 @@ def test_huffman_known_example_and_bounds():
         mean = float(np.dot(p, lengths))
         h = float(info.entropy(p, base=2))
         assert h - 1e-12 <= mean < h + 1
-        assert np.sum(2.0 ** -lengths) == pytest.approx(1.0)  # a full binary tree: Kraft with equality
+        assert np.sum(2.0**-lengths) == pytest.approx(1.0)  # a full binary tree: Kraft with equality
 
 
 def test_density_divergences_match_closed_forms():
@@ -73,7 +73,8 @@ def test_density_divergences_match_closed_forms():
     assert info.kl_density(p.pdf(x), q.pdf(x), x) == pytest.approx(expected, abs=1e-8)
     assert info.entropy_density(p.pdf(x), x) == pytest.approx(0.5 * math.log(2 * math.pi * math.e), abs=1e-8)
     assert info.cross_entropy_density(p.pdf(x), q.pdf(x), x) == pytest.approx(
-        info.entropy_density(p.pdf(x), x) + expected, abs=1e-8)
+        info.entropy_density(p.pdf(x), x) + expected, abs=1e-8
+    )
     far = Gaussian1D(12.0, 0.5)
     assert info.js_density(Gaussian1D(0, 0.5).pdf(x), far.pdf(x), x) == pytest.approx(math.log(2), abs=1e-9)
 

@@ -9,8 +9,9 @@ D_REAL, D_FAKE = torch.randn(64, dtype=torch.float64) * 3, torch.randn(64, dtype
 
 
 def test_discriminator_loss_is_binary_cross_entropy():
-    expected = (F.binary_cross_entropy_with_logits(D_REAL, torch.ones_like(D_REAL))
-                + F.binary_cross_entropy_with_logits(D_FAKE, torch.zeros_like(D_FAKE)))
+    expected = F.binary_cross_entropy_with_logits(D_REAL, torch.ones_like(D_REAL)) + F.binary_cross_entropy_with_logits(
+        D_FAKE, torch.zeros_like(D_FAKE)
+    )
     torch.testing.assert_close(losses.d_cross_entropy(D_REAL, D_FAKE), expected)
 
 
@@ -43,7 +44,9 @@ def test_minimax_gradient_vanishes_when_d_rejects_fakes():
 def test_registry_lookup_and_clear_error():
     assert losses.get_loss("minimax").g_loss is losses.g_minimax
     assert losses.get_loss(losses.LOSSES["non_saturating"]) is losses.LOSSES["non_saturating"]
-    with pytest.raises(ValueError, match="unknown loss 'hinge'; choose one of: lsgan, lsgan:-1-1-0, max_likelihood, minimax"):
+    with pytest.raises(
+        ValueError, match="unknown loss 'hinge'; choose one of: lsgan, lsgan:-1-1-0, max_likelihood, minimax"
+    ):
         losses.get_loss("hinge")
 
 
@@ -78,7 +81,9 @@ def test_wasserstein_losses_match_their_formulas():
     torch.testing.assert_close(losses.d_wasserstein(d_real, d_fake), d_fake.mean() - d_real.mean())
     torch.testing.assert_close(losses.g_wasserstein(None, d_fake), -d_fake.mean())
     # raw scores: no sigmoid, no log (a shift of the critic shifts the losses, it does not saturate)
-    assert losses.d_wasserstein(d_real + 100, d_fake + 100) == pytest.approx(float(losses.d_wasserstein(d_real, d_fake)), abs=1e-4)
+    assert losses.d_wasserstein(d_real + 100, d_fake + 100) == pytest.approx(
+        float(losses.d_wasserstein(d_real, d_fake)), abs=1e-4
+    )
 
 
 def test_a_loss_object_passes_through_get_loss_and_anything_else_is_a_clear_error():
@@ -91,7 +96,9 @@ def test_a_loss_object_passes_through_get_loss_and_anything_else_is_a_clear_erro
 @pytest.mark.parametrize("name, a, b, c", [("lsgan", 0.0, 1.0, 1.0), ("lsgan:-1-1-0", -1.0, 1.0, 0.0)])
 def test_lsgan_codings_match_the_paper_formulas(name, a, b, c):
     loss = losses.get_loss(name)
-    torch.testing.assert_close(loss.d_loss(D_REAL, D_FAKE), 0.5 * ((D_REAL - b) ** 2).mean() + 0.5 * ((D_FAKE - a) ** 2).mean())
+    torch.testing.assert_close(
+        loss.d_loss(D_REAL, D_FAKE), 0.5 * ((D_REAL - b) ** 2).mean() + 0.5 * ((D_FAKE - a) ** 2).mean()
+    )
     torch.testing.assert_close(loss.g_loss(None, D_FAKE), 0.5 * ((D_FAKE - c) ** 2).mean())
     assert losses.lsgan((a, b, c)).d_loss(D_REAL, D_FAKE) == loss.d_loss(D_REAL, D_FAKE)
 

@@ -61,8 +61,9 @@ def test_dcgan_trains_on_digits():
     images, _ = load_digits()
     torch.manual_seed(0)
     G, D = DCGANGenerator(latent_dim=8, width=16), DCGANDiscriminator(width=16)
-    h = train_gan(G, D, images, TrainConfig(steps=10, batch_size=32, lr_g=2e-4, lr_d=2e-4, beta1=0.5, beta2=0.999,
-                                            log_every=5))
+    h = train_gan(
+        G, D, images, TrainConfig(steps=10, batch_size=32, lr_g=2e-4, lr_d=2e-4, beta1=0.5, beta2=0.999, log_every=5)
+    )
     assert len(h.g_loss) == 10 and np.all(np.isfinite(h.g_loss)) and np.all(np.isfinite(h.d_loss))
 
 

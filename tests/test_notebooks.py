@@ -1,4 +1,5 @@
 """The chapter sources: committed without outputs, parameterised, listed in the book and profiles."""
+
 from pathlib import Path
 
 import nbformat

@@ -1,4 +1,5 @@
 """The gradient penalty and weight clipping, pinned to their formulas."""
+
 import pytest
 import torch
 from torch import nn
@@ -47,7 +48,7 @@ def test_penalty_of_a_linear_critic_uses_the_norm_of_the_whole_flattened_input()
 
 
 def test_penalty_of_a_quadratic_critic_matches_its_interpolates():
-    critic = lambda x: 0.5 * (x ** 2).sum(1)  # gradient at x_hat is x_hat itself
+    critic = lambda x: 0.5 * (x**2).sum(1)  # gradient at x_hat is x_hat itself
     real, fake = torch.randn(50, 2), torch.randn(50, 2) + 3
     gp = gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(7))
     x_hat = interpolates(real, fake, torch.Generator().manual_seed(7))
@@ -90,9 +91,11 @@ def test_penalty_objects_weigh_and_space_their_terms():
     assert r1.weight == 5.0 and r1.every == 4  # gamma / 2, applied on updates 1, 5, 9, ...
     assert [u for u in range(1, 11) if r1.due(u)] == [1, 5, 9]
     assert WeightClipping().weight == 0 and WeightClipping().clip == 0.01
-    for bad, message in ((lambda: GradientPenalty(-1.0), "gp_weight must be a finite number >= 0"),
-                         (lambda: R1Penalty(interval=0), "interval must be an integer >= 1"),
-                         (lambda: R1Penalty(gamma=float("nan")), "gamma must be a finite number >= 0"),
-                         (lambda: WeightClipping(0.0), "clip must be a positive number")):
+    for bad, message in (
+        (lambda: GradientPenalty(-1.0), "gp_weight must be a finite number >= 0"),
+        (lambda: R1Penalty(interval=0), "interval must be an integer >= 1"),
+        (lambda: R1Penalty(gamma=float("nan")), "gamma must be a finite number >= 0"),
+        (lambda: WeightClipping(0.0), "clip must be a positive number"),
+    ):
         with pytest.raises(ValueError, match=message):
             bad()

@@ -1,4 +1,5 @@
 """Versions are pinned once, in pyproject's extras; environment.yml must say the same."""
+
 from pathlib import Path
 
 import tomllib

@@ -1,4 +1,5 @@
 """ganlib.plot: the book's colours and figure helpers."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -24,8 +25,17 @@ def test_digit_montage_leaves_gaps_between_tiles():
 
 
 def test_run_curves_and_digit_figures_draw_one_legend_entry_per_group():
-    runs = [{"spec": {"loss": loss}, "step": [1, 2], "hq": [0.1, 0.2], "fd": [9.0, 3.0], "final_fd": 3.0,
-             "samples": np.zeros((36, 1, 8, 8))} for loss in ("lsgan", "lsgan", "ralsgan")]
+    runs = [
+        {
+            "spec": {"loss": loss},
+            "step": [1, 2],
+            "hq": [0.1, 0.2],
+            "fd": [9.0, 3.0],
+            "final_fd": 3.0,
+            "samples": np.zeros((36, 1, 8, 8)),
+        }
+        for loss in ("lsgan", "lsgan", "ralsgan")
+    ]
     fig, axes = plt.subplots(1, 3)
     plot_runs(axes[0], runs, "hq")
     assert [line.get_label() for line in axes[0].lines][::2] == ["lsgan", "ralsgan"]

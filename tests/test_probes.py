@@ -1,4 +1,5 @@
 """ganlib.probes: gradient norms and weights read from frozen networks, checked on cases solved by hand."""
+
 import numpy as np
 import pytest
 import torch

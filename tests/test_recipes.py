@@ -1,4 +1,5 @@
 """ganlib.recipes: every recipe trains through the loop, says its source, and is described correctly."""
+
 import numpy as np
 import pytest
 import torch

@@ -34,8 +34,11 @@ def test_verdicts_are_reported_apart_from_checks(tmp_path, monkeypatch, capsys):
     results.verdict("a paper's claim", False, value=[1, 2], expected="first > second")
     results.verdict("another claim", True)
     out = capsys.readouterr().out.splitlines()
-    assert out == ["PASS  a fact", "DOES NOT HOLD  a paper's claim: measured [1, 2], claim first > second",
-                   "HOLDS  another claim"]
+    assert out == [
+        "PASS  a fact",
+        "DOES NOT HOLD  a paper's claim: measured [1, 2], claim first > second",
+        "HOLDS  another claim",
+    ]
     kinds = [json.loads(line)["kind"] for line in path.read_text().splitlines()]
     assert kinds == ["check", "verdict", "verdict"]
     assert [v["holds"] for v in results.verdicts()] == [False, True] and len(results.checks()) == 1

@@ -1,4 +1,5 @@
 """ganlib.runs: specs validate early, runs are deterministic, the registry dispatches on the spec type."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,23 +39,39 @@ def test_wasserstein_runs_track_w1_and_the_critic_estimate():
     spec = MixtureRun.from_recipe("wgan", batch_size=128, steps=30, evals=3, n_eval=200, w1_samples=100)
     r = run_mixture(spec)
     config = spec.train_config()
-    assert config.penalties == (WeightClipping(0.01),) and (config.optimizer, config.lr_d, config.d_steps) == ("rmsprop", 5e-5, 5)
+    assert config.penalties == (WeightClipping(0.01),) and (config.optimizer, config.lr_d, config.d_steps) == (
+        "rmsprop",
+        5e-5,
+        5,
+    )
     assert spec.recipe == "wgan" and config.batch_size == 128  # a field given beats the recipe's
     assert len(r["w1"]) == len(r["critic"]) == 3 and np.all(r["w1"] > 0)
     # a clipped critic is tiny: its estimate is far below the true W1 but has the right sign
     assert np.all(np.abs(r["critic"]) < r["w1"])
-    roll = run_mixture(MixtureRun(dataset="swissroll", loss="wgan", beta1=0.0, beta2=0.9, steps=20, evals=2,
-                                  n_eval=200, w1_samples=100, penalties=(GradientPenalty(10.0),)))
+    roll = run_mixture(
+        MixtureRun(
+            dataset="swissroll",
+            loss="wgan",
+            beta1=0.0,
+            beta2=0.9,
+            steps=20,
+            evals=2,
+            n_eval=200,
+            w1_samples=100,
+            penalties=(GradientPenalty(10.0),),
+        )
+    )
     assert roll["modes"] is None and roll["n_modes"] == 0 and len(roll["w1"]) == 2
     assert run_mixture(MixtureRun(steps=20, evals=2, n_eval=200))["w1"].size == 0  # off by default
 
 
 def test_standardized_runs_train_on_scaled_data_and_report_in_data_units():
-    assert MixtureRun(dataset="grid", std=0.05, standardize=True).data_scale() == pytest.approx(np.sqrt(8 + 0.05 ** 2))
-    assert MixtureRun(dataset="ring", std=0.02, standardize=True).data_scale() == pytest.approx(np.sqrt(2 + 0.02 ** 2))
+    assert MixtureRun(dataset="grid", std=0.05, standardize=True).data_scale() == pytest.approx(np.sqrt(8 + 0.05**2))
+    assert MixtureRun(dataset="ring", std=0.02, standardize=True).data_scale() == pytest.approx(np.sqrt(2 + 0.02**2))
     assert MixtureRun(dataset="grid").data_scale() == 1.0
-    plain = MixtureRun(dataset="grid", steps=20, evals=1, n_eval=200, w1_samples=100, loss="wgan",
-                       penalties=(GradientPenalty(10.0),))
+    plain = MixtureRun(
+        dataset="grid", steps=20, evals=1, n_eval=200, w1_samples=100, loss="wgan", penalties=(GradientPenalty(10.0),)
+    )
     scaled = run_mixture(MixtureRun(**{**plain.__dict__, "standardize": True}))
     # same seed, same weights: the standardized generator's samples are its raw outputs times the scale
     assert np.abs(scaled["samples"]).max() > 1.5 * np.abs(run_mixture(plain)["samples"]).max()
@@ -82,8 +99,11 @@ def test_run_spec_dispatches_on_the_spec_type_and_new_specs_register():
 def test_digits_runs_report_fd_and_histograms(digit_cache, monkeypatch):
     monkeypatch.setenv("GANLIB_CACHE", str(digit_cache))
     gp = (GradientPenalty(10.0),)
-    for arch, loss, norm, penalties in (("dcgan", "non_saturating", "batch", ()), ("mlp", "non_saturating", "batch", ()),
-                                        ("dcgan", "wgan", "layer", gp)):
+    for arch, loss, norm, penalties in (
+        ("dcgan", "non_saturating", "batch", ()),
+        ("mlp", "non_saturating", "batch", ()),
+        ("dcgan", "wgan", "layer", gp),
+    ):
         r = run_digits(DigitsRun(arch=arch, loss=loss, norm=norm, penalties=penalties, steps=20, evals=2, n_eval=100))
         assert list(r["step"]) == [10, 20] and r["samples"].shape == (64, 1, 8, 8)
         assert r["histogram"].sum() == 100 and np.isfinite(r["final_fd"]) and r["final_fd"] > 0

@@ -1,4 +1,5 @@
 """ganlib.study: grids of specs, selection and grouping of results, summaries, the steadier rule."""
+
 import numpy as np
 import pytest
 
@@ -7,8 +8,13 @@ from ganlib.study import STEADIER_RULE, Study, digits_summary, mixture_summary, 
 
 
 def _run(loss, final_modes, hq, lost, dataset="ring", n_modes=8):
-    return {"spec": {"loss": loss, "dataset": dataset}, "final_modes": final_modes, "n_modes": n_modes,
-            "final_hq": hq, "lost_modes": lost}
+    return {
+        "spec": {"loss": loss, "dataset": dataset},
+        "final_modes": final_modes,
+        "n_modes": n_modes,
+        "final_hq": hq,
+        "lost_modes": lost,
+    }
 
 
 FAKE = Study([_run("a", 8, 0.9, 0), _run("a", 6, 0.5, 2), _run("b", 8, 0.7, 1), _run("b", 8, 0.8, 0, dataset="grid")])
@@ -16,8 +22,14 @@ FAKE = Study([_run("a", 8, 0.9, 0), _run("a", 6, 0.5, 2), _run("b", 8, 0.7, 1), 
 
 def test_spec_grid_varies_the_first_axis_slowest_and_fixes_the_rest():
     specs = spec_grid(MixtureRun, {"loss": ["non_saturating", "rsgan"], "seed": range(3)}, steps=50)
-    assert [(s.loss, s.seed) for s in specs] == [("non_saturating", 0), ("non_saturating", 1), ("non_saturating", 2),
-                                                 ("rsgan", 0), ("rsgan", 1), ("rsgan", 2)]
+    assert [(s.loss, s.seed) for s in specs] == [
+        ("non_saturating", 0),
+        ("non_saturating", 1),
+        ("non_saturating", 2),
+        ("rsgan", 0),
+        ("rsgan", 1),
+        ("rsgan", 2),
+    ]
     assert {s.steps for s in specs} == {50}
     assert spec_grid(lambda **kw: kw, {"x": [1, 2]}, y=0) == [{"x": 1, "y": 0}, {"x": 2, "y": 0}]
     with pytest.raises(ValueError, match="no values for seed"):
@@ -39,8 +51,10 @@ def test_mixture_summary_per_group():
     assert rows[0]["runs"] == 2 and rows[0]["modes_mean"] == 7 and rows[0]["modes_std"] == 1
     assert rows[0]["hq_mean"] == pytest.approx(0.7) and rows[0]["hq_std"] == pytest.approx(0.2)
     assert rows[0]["all_modes_share"] == 0.5 and rows[0]["lost_modes"] == 2 and rows[1]["all_modes_share"] == 1.0
-    assert FAKE.summarise(by=("loss",), summary=lambda runs: {"n": len(runs)}) == [{"loss": "a", "n": 2},
-                                                                                 {"loss": "b", "n": 2}]
+    assert FAKE.summarise(by=("loss",), summary=lambda runs: {"n": len(runs)}) == [
+        {"loss": "a", "n": 2},
+        {"loss": "b", "n": 2},
+    ]
     assert mixture_summary(FAKE.select(loss="b"))["hq_mean"] == pytest.approx(0.75)
 
 

@@ -1,4 +1,5 @@
 """ganlib.tables: the one Markdown table renderer."""
+
 import pytest
 
 from ganlib.tables import markdown_table

@@ -61,17 +61,20 @@ def test_nonsaturating_gan_learns_a_shift():
     assert torch.allclose(mean, torch.tensor([3.0, 3.0]), atol=0.5)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"steps": 0}, "steps must be >= 1"),
-    ({"d_steps": 0, "g_steps": 0}, "not both 0"),
-    ({"lr_g": -1e-3}, "learning rates must be positive"),
-    ({"loss": "nope"}, "unknown loss 'nope'"),
-    ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
-    ({"beta1": 1.0}, "beta1, beta2 and momentum must lie in"),
-    ({"penalties": [GradientPenalty()]}, "must be a tuple of ganlib.penalties objects"),
-    ({"penalties": (0.01,)}, "must be a tuple of ganlib.penalties objects"),
-    ({"penalties": (GradientPenalty(), GradientPenalty(1.0))}, "lists one kind twice"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"steps": 0}, "steps must be >= 1"),
+        ({"d_steps": 0, "g_steps": 0}, "not both 0"),
+        ({"lr_g": -1e-3}, "learning rates must be positive"),
+        ({"loss": "nope"}, "unknown loss 'nope'"),
+        ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
+        ({"beta1": 1.0}, "beta1, beta2 and momentum must lie in"),
+        ({"penalties": [GradientPenalty()]}, "must be a tuple of ganlib.penalties objects"),
+        ({"penalties": (0.01,)}, "must be a tuple of ganlib.penalties objects"),
+        ({"penalties": (GradientPenalty(), GradientPenalty(1.0))}, "lists one kind twice"),
+    ],
+)
 def test_config_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**kwargs)
@@ -99,12 +102,27 @@ def test_clipping_acts_after_every_critic_step():
     cb = lambda step, G, D, h: seen.append(_largest_weight(D))
     G, D = _models()
     assert _largest_weight(D) > 0.01  # clipping has work to do
-    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=5, loss="wgan", optimizer="rmsprop",
-                                                            lr_d=5e-5, log_every=1, penalties=(WeightClipping(0.01),)),
-                  callbacks=[cb])
+    h = train_gan(
+        G,
+        D,
+        ring_mixture().sample,
+        TrainConfig(
+            steps=6,
+            batch_size=16,
+            d_steps=5,
+            loss="wgan",
+            optimizer="rmsprop",
+            lr_d=5e-5,
+            log_every=1,
+            penalties=(WeightClipping(0.01),),
+        ),
+        callbacks=[cb],
+    )
     assert max(seen) <= 0.01 and len(seen) == 6 and "clip" not in h  # a constraint logs no term
     G, D = _models()
-    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", penalties=(WeightClipping(0.05),)))
+    train_gan(
+        G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan", penalties=(WeightClipping(0.05),))
+    )
     assert 0.01 < _largest_weight(D) <= 0.05 + 1e-6  # float32 rounding of 0.05
     G, D = _models()
     train_gan(G, D, ring_mixture().sample, TrainConfig(steps=2, batch_size=16, loss="wgan"))
@@ -113,8 +131,17 @@ def test_clipping_acts_after_every_critic_step():
 
 def test_gradient_penalty_is_added_and_logged_apart():
     G, D = _models()
-    cfg = TrainConfig(steps=5, batch_size=16, d_steps=1, loss="wgan", lr_g=1e-4, lr_d=1e-4, beta1=0.0, beta2=0.9,
-                      penalties=(GradientPenalty(10.0),))
+    cfg = TrainConfig(
+        steps=5,
+        batch_size=16,
+        d_steps=1,
+        loss="wgan",
+        lr_g=1e-4,
+        lr_d=1e-4,
+        beta1=0.0,
+        beta2=0.9,
+        penalties=(GradientPenalty(10.0),),
+    )
     h = train_gan(G, D, ring_mixture().sample, cfg)
     assert np.all(np.isfinite(h.gp)) and np.all(h.gp >= 0) and np.all(np.isfinite(h.d_loss))
     G2, D2 = _models()
@@ -149,9 +176,13 @@ def test_the_penalty_pulls_towards_its_target_norm(target):
     # a linear critic has gradient W everywhere, so the first logged penalty is (||W|| - target)^2
     G, _ = _models()
     D = _LinearCritic([0.6, 0.8 * 3])  # ||W|| = sqrt(0.36 + 5.76)
-    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=1, batch_size=8, loss="non_saturating",
-                                                           penalties=(GradientPenalty(1.0, target=target),)))
-    assert h.gp[0] == pytest.approx((6.12 ** 0.5 - target) ** 2, rel=1e-5)
+    h = train_gan(
+        G,
+        D,
+        ring_mixture().sample,
+        TrainConfig(steps=1, batch_size=8, loss="non_saturating", penalties=(GradientPenalty(1.0, target=target),)),
+    )
+    assert h.gp[0] == pytest.approx((6.12**0.5 - target) ** 2, rel=1e-5)
 
 
 def test_anneal_decays_the_learning_rate_linearly_to_zero():
@@ -162,9 +193,15 @@ def test_anneal_decays_the_learning_rate_linearly_to_zero():
     G, D, w, lr, steps = AffineGenerator(), _LinearCritic([2.0]), 2.0, 0.1, 4
     shifts = []
     cb = lambda step, G, D, h: shifts.append(float(G.shift.detach()))
-    train_gan(G, D, torch.randn(64, 1), TrainConfig(steps=steps, batch_size=8, d_steps=0, loss="wgan", lr_g=lr,
-                                                    optimizer="sgd", anneal=True, log_every=1),
-              callbacks=[cb])
+    train_gan(
+        G,
+        D,
+        torch.randn(64, 1),
+        TrainConfig(
+            steps=steps, batch_size=8, d_steps=0, loss="wgan", lr_g=lr, optimizer="sgd", anneal=True, log_every=1
+        ),
+        callbacks=[cb],
+    )
     moves = np.diff([0.0] + shifts)
     assert moves == pytest.approx([lr * w * (1 - k / steps) for k in range(steps)], rel=1e-5)
 
@@ -178,9 +215,16 @@ def test_train_critic_separates_two_samplers_and_repeats_exactly():
     for _ in range(2):
         torch.manual_seed(0)
         D = MLPDiscriminator(in_dim=2, hidden=16, depth=2)
-        cb = lambda step, D: seen.append(step) or {"gap": float((D(torch.full((1, 2), 2.0)) - D(torch.full((1, 2), -2.0))).detach())}
-        h = train_critic(D, _shifted(2.0), _shifted(-2.0), TrainConfig(steps=60, batch_size=64, lr_d=1e-2, log_every=20),
-                         callbacks=[cb])
+        cb = lambda step, D: (
+            seen.append(step) or {"gap": float((D(torch.full((1, 2), 2.0)) - D(torch.full((1, 2), -2.0))).detach())}
+        )
+        h = train_critic(
+            D,
+            _shifted(2.0),
+            _shifted(-2.0),
+            TrainConfig(steps=60, batch_size=64, lr_d=1e-2, log_every=20),
+            callbacks=[cb],
+        )
         runs.append(h)
     assert len(runs[0].d_loss) == 60 and np.all(np.isnan(runs[0].g_loss)) and "gp" not in runs[0]
     assert runs[0].p_real[-1] > 0.9 and runs[0].p_fake[-1] < 0.1 and runs[0].metric("gap")[1][-1] > 0
@@ -190,11 +234,19 @@ def test_train_critic_separates_two_samplers_and_repeats_exactly():
 def test_train_critic_applies_the_configs_penalties():
     torch.manual_seed(0)
     D = MLPDiscriminator(in_dim=2, hidden=16, depth=2)
-    train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan", optimizer="rmsprop",
-                                                               penalties=(WeightClipping(0.01),)))
+    train_critic(
+        D,
+        _shifted(1.0),
+        _shifted(-1.0),
+        TrainConfig(steps=3, batch_size=16, loss="wgan", optimizer="rmsprop", penalties=(WeightClipping(0.01),)),
+    )
     assert _largest_weight(D) <= 0.01
-    h = train_critic(D, _shifted(1.0), _shifted(-1.0), TrainConfig(steps=3, batch_size=16, loss="wgan",
-                                                                   penalties=(GradientPenalty(10.0),)))
+    h = train_critic(
+        D,
+        _shifted(1.0),
+        _shifted(-1.0),
+        TrainConfig(steps=3, batch_size=16, loss="wgan", penalties=(GradientPenalty(10.0),)),
+    )
     assert np.all(np.isfinite(h.gp)) and np.all(h.gp >= 0)
 
 
@@ -234,8 +286,7 @@ class _ControlledLoss(Hook):
         l_real, l_fake = float(batch.d_real.detach().mean()), float(batch.d_fake.detach().mean())
         k_used = self.k
         self.k = min(max(self.k + self.lambda_k * (self.gamma * l_real - l_fake), 0.0), 1.0)
-        return {"k": k_used, "l_real": l_real, "l_fake": l_fake,
-                "m_global": l_real + abs(self.gamma * l_real - l_fake)}
+        return {"k": k_used, "l_real": l_real, "l_fake": l_fake, "m_global": l_real + abs(self.gamma * l_real - l_fake)}
 
 
 def test_a_stateful_loss_drives_its_controller_through_the_loop():
@@ -254,7 +305,9 @@ def test_a_stateful_loss_drives_its_controller_through_the_loop():
     # and D's loss was the controlled one: L(x) - k L(G(z)) with the k in force at that update
     np.testing.assert_allclose(h.d_loss, h.l_real - h.k * h.l_fake, rtol=1e-5, atol=1e-6)
     assert loss.k == 0.0  # the config's loss is a template; the run started its own
-    h2 = train_gan(*_fresh_began(), ring_mixture().sample, TrainConfig(steps=40, batch_size=32, loss=loss, log_every=10))
+    h2 = train_gan(
+        *_fresh_began(), ring_mixture().sample, TrainConfig(steps=40, batch_size=32, loss=loss, log_every=10)
+    )
     np.testing.assert_array_equal(h.k, h2.k)  # a second run starts from k_0 again and repeats the first
 
 
@@ -294,8 +347,13 @@ def test_r1_is_applied_lazily_with_its_weight_times_the_interval():
         D = _LinearCriticOnly(w0)
         weights = []
         cb = lambda step, G, D, h, weights=weights: weights.append(D.lin.weight.detach().clone().squeeze(0))
-        h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=4, batch_size=16, g_steps=0, optimizer="sgd", lr_d=lr,
-                                                               log_every=1, penalties=penalties), callbacks=[cb])
+        h = train_gan(
+            G,
+            D,
+            ring_mixture().sample,
+            TrainConfig(steps=4, batch_size=16, g_steps=0, optimizer="sgd", lr_d=lr, log_every=1, penalties=penalties),
+            callbacks=[cb],
+        )
         runs[name] = (h, weights)
     h, w_r1 = runs["r1"]
     assert np.isnan(h.r1[[1, 2]]).all() and h.r1[0] == pytest.approx(0.25, rel=1e-6)  # due on updates 1 and 4
@@ -336,7 +394,9 @@ def test_ema_follows_the_generator_with_its_beta():
     ema = EMA(G, beta=0.9)
     history = []
     cb = lambda step, G, D, h: history.append([p.detach().clone() for p in G.parameters()])
-    train_gan(G, D, ring_mixture().sample, TrainConfig(steps=3, batch_size=16, log_every=1), hooks=[ema], callbacks=[cb])
+    train_gan(
+        G, D, ring_mixture().sample, TrainConfig(steps=3, batch_size=16, log_every=1), hooks=[ema], callbacks=[cb]
+    )
     expected = start
     for params in history:  # one generator update per step: avg <- 0.9 avg + 0.1 G
         expected = [0.9 * e + 0.1 * p for e, p in zip(expected, params)]
@@ -363,7 +423,9 @@ def test_hooks_log_named_scalars_and_see_each_update():
 
     G, D = _models()
     counter = Counter()
-    h = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=2, log_every=4), hooks=[counter])
+    h = train_gan(
+        G, D, ring_mixture().sample, TrainConfig(steps=6, batch_size=16, d_steps=2, log_every=4), hooks=[counter]
+    )
     assert (counter.critic, counter.generator) == (12, 6)
     assert h.critic_updates.tolist() == [2, 4, 6, 8, 10, 12]  # the last critic update of each step
     np.testing.assert_array_equal(h.g_again, h.g_loss)

@@ -1,8 +1,20 @@
 """Networks of the book; each chapter's architectures join as their own module."""
+
 from .affine import AffineGenerator
 from .classifier import DigitClassifier
 from .dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_guidelines, dcgan_init
 from .mlp import MLPDiscriminator, MLPGenerator, MLPImageDiscriminator, MLPImageGenerator, mlp
 
-__all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MLPImageGenerator", "MLPImageDiscriminator", "AffineGenerator",
-           "DCGANGenerator", "DCGANDiscriminator", "dcgan_init", "dcgan_guidelines", "DigitClassifier"]
+__all__ = [
+    "mlp",
+    "MLPGenerator",
+    "MLPDiscriminator",
+    "MLPImageGenerator",
+    "MLPImageDiscriminator",
+    "AffineGenerator",
+    "DCGANGenerator",
+    "DCGANDiscriminator",
+    "dcgan_init",
+    "dcgan_guidelines",
+    "DigitClassifier",
+]

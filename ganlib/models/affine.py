@@ -1,4 +1,5 @@
 """A generator whose output law is known exactly (chapter 2's picture of Algorithm 1)."""
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """A small CNN digit classifier whose features stand in for Inception's (chapter 3 on)."""
+
 from __future__ import annotations
 
 from torch import nn
@@ -14,9 +15,14 @@ class DigitClassifier(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(),  # (B, 32, 8, 8)
-            nn.Conv2d(32, 64, 3, padding=1, stride=2), nn.ReLU(),  # (B, 64, 4, 4)
-            nn.Flatten(), nn.Linear(64 * 16, self.feature_dim), nn.ReLU())
+            nn.Conv2d(1, 32, 3, padding=1),
+            nn.ReLU(),  # (B, 32, 8, 8)
+            nn.Conv2d(32, 64, 3, padding=1, stride=2),
+            nn.ReLU(),  # (B, 64, 4, 4)
+            nn.Flatten(),
+            nn.Linear(64 * 16, self.feature_dim),
+            nn.ReLU(),
+        )
         self.head = nn.Linear(self.feature_dim, 10)
 
     def features(self, x):  # (B, 1, 8, 8) -> (B, 64)

@@ -5,6 +5,7 @@ except at G's output and D's input; ReLU in G with a tanh output; LeakyReLU(0.2)
 drawn from N(0, 0.02). Images are (B, channels, H, W) with H = W = start * 2**n_blocks: 8x8
 digits use start=2, n_blocks=2; 28x28 MNIST would use start=7, n_blocks=2.
 """
+
 from __future__ import annotations
 
 from torch import nn
@@ -30,8 +31,9 @@ class DCGANGenerator(nn.Module):
         super().__init__()
         self.latent_dim, self.start = latent_dim, start
         top = width * 2 ** (n_blocks - 1)  # channels at the smallest resolution
-        self.project = nn.Sequential(nn.Linear(latent_dim, top * start * start, bias=False),
-                                     nn.BatchNorm1d(top * start * start), nn.ReLU())
+        self.project = nn.Sequential(
+            nn.Linear(latent_dim, top * start * start, bias=False), nn.BatchNorm1d(top * start * start), nn.ReLU()
+        )
         blocks, c = [], top
         for _ in range(n_blocks - 1):  # each doubles H and W and halves the channels
             blocks += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU()]
@@ -88,13 +90,18 @@ def dcgan_guidelines(G, D):
     has = lambda mods, kind: any(isinstance(m, kind) for m in mods)
     return {
         "no pooling layers": not has(g_mods + d_mods, (nn.MaxPool2d, nn.AvgPool2d)),
-        "D down-samples with stride-2 convolutions": all(m.stride == (2, 2) for m in d_mods if isinstance(m, nn.Conv2d)),
-        "G up-samples with stride-2 transposed convolutions":
-            all(m.stride == (2, 2) for m in g_mods if isinstance(m, nn.ConvTranspose2d)),
-        "no batch norm at G's output": isinstance(g_leaves[-2], nn.ConvTranspose2d) and isinstance(g_leaves[-1], nn.Tanh),
+        "D down-samples with stride-2 convolutions": all(
+            m.stride == (2, 2) for m in d_mods if isinstance(m, nn.Conv2d)
+        ),
+        "G up-samples with stride-2 transposed convolutions": all(
+            m.stride == (2, 2) for m in g_mods if isinstance(m, nn.ConvTranspose2d)
+        ),
+        "no batch norm at G's output": isinstance(g_leaves[-2], nn.ConvTranspose2d)
+        and isinstance(g_leaves[-1], nn.Tanh),
         "no batch norm at D's input": isinstance(d_leaves[0], nn.Conv2d) and isinstance(d_leaves[1], nn.LeakyReLU),
         "batch norm elsewhere in both": has(g_mods, nn.BatchNorm2d) and has(d_mods, nn.BatchNorm2d),
         "ReLU in G, tanh at its output": has(g_mods, nn.ReLU) and not has(g_mods, nn.LeakyReLU),
-        "LeakyReLU(0.2) in D, no ReLU": has(d_mods, nn.LeakyReLU) and not has(d_mods, nn.ReLU)
-                                         and all(m.negative_slope == 0.2 for m in d_mods if isinstance(m, nn.LeakyReLU)),
+        "LeakyReLU(0.2) in D, no ReLU": has(d_mods, nn.LeakyReLU)
+        and not has(d_mods, nn.ReLU)
+        and all(m.negative_slope == 0.2 for m in d_mods if isinstance(m, nn.LeakyReLU)),
     }

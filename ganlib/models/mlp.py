@@ -1,4 +1,5 @@
 """Fully connected generators and discriminators: for low-dimensional data, and for small images as flat pixels."""
+
 from __future__ import annotations
 
 import torch

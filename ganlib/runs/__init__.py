@@ -11,9 +11,19 @@ from it alone.
 - :func:`run_spec` runs any registered spec; a new kind of run joins with ``@register(Spec)``
   (:mod:`.registry`).
 """
+
 from .digits import DigitsRun, run_digits
 from .mixture import MixtureRun, mixture, run_mixture
 from .registry import RUNNERS, RunSpec, register, run_spec
 
-__all__ = ["MixtureRun", "run_mixture", "mixture", "DigitsRun", "run_digits", "run_spec", "register", "RUNNERS",
-           "RunSpec"]
+__all__ = [
+    "MixtureRun",
+    "run_mixture",
+    "mixture",
+    "DigitsRun",
+    "run_digits",
+    "run_spec",
+    "register",
+    "RUNNERS",
+    "RunSpec",
+]

@@ -1,4 +1,5 @@
 """A DCGAN or an MLP GAN on scikit-learn's 8x8 digits, scored by the digit-FD and the class histogram."""
+
 from __future__ import annotations
 
 import time
@@ -29,7 +30,9 @@ class DigitsRun(RunSpec):
     beta2: float = 0.999
     momentum: float = 0.0
     penalties: tuple = ()  # ganlib.penalties objects
-    norm: str = "batch"  # DCGAN critic's normalisation: "batch", "layer" or "none" (a penalised critic needs no batch norm)
+    norm: str = (
+        "batch"  # DCGAN critic's normalisation: "batch", "layer" or "none" (a penalised critic needs no batch norm)
+    )
     d_steps: int = 1
     steps: int = 1500
     batch_size: int = 64
@@ -66,7 +69,10 @@ def run_digits(spec: DigitsRun):
     if spec.arch == "dcgan":
         G, D = DCGANGenerator(spec.latent_dim, 1, spec.width), DCGANDiscriminator(1, spec.width, norm=spec.norm)
     else:
-        G, D = MLPImageGenerator(spec.latent_dim, spec.hidden, spec.depth), MLPImageDiscriminator(spec.hidden, spec.depth)
+        G, D = (
+            MLPImageGenerator(spec.latent_dim, spec.hidden, spec.depth),
+            MLPImageDiscriminator(spec.hidden, spec.depth),
+        )
     config = spec.train_config()
     z_eval = torch.randn(spec.n_eval, spec.latent_dim, generator=torch.Generator().manual_seed(10_000 + spec.seed))
     last = {}
@@ -86,6 +92,14 @@ def run_digits(spec: DigitsRun):
     steps, fd = history.metric("fd")
     _, classes = history.metric("classes")
     count = lambda m: sum(p.numel() for p in m.parameters())
-    return {"spec": asdict(spec), "step": steps, "fd": fd, "classes_covered": classes, "final_fd": float(fd[-1]),
-            "histogram": np.asarray(last["histogram"]), "samples": last["samples"],
-            "n_params": (count(G), count(D)), "seconds": seconds}
+    return {
+        "spec": asdict(spec),
+        "step": steps,
+        "fd": fd,
+        "classes_covered": classes,
+        "final_fd": float(fd[-1]),
+        "histogram": np.asarray(last["histogram"]),
+        "samples": last["samples"],
+        "n_params": (count(G), count(D)),
+        "seconds": seconds,
+    }

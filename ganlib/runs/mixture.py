@@ -1,4 +1,5 @@
 """An MLP GAN on a 2-D data set (ring or grid mixture, swiss roll), scored by modes, quality and W1."""
+
 from __future__ import annotations
 
 import time
@@ -83,7 +84,7 @@ class MixtureRun(RunSpec):
         if not self.standardize or self.dataset == "swissroll":
             return 1.0
         mix = mixture(self.dataset, self.std)
-        return float(np.sqrt(np.mean(np.square(mix.centers)) + mix.std ** 2))
+        return float(np.sqrt(np.mean(np.square(mix.centers)) + mix.std**2))
 
 
 @register(MixtureRun)
@@ -122,9 +123,11 @@ def run_mixture(spec: MixtureRun):
             last["counts"] = np.array(cov.counts)
             row.update(modes=cov.modes_covered, hq=cov.hq_ratio)
         if spec.w1_samples:
-            window = history.d_loss[-config.log_every:]
-            row.update(w1=wasserstein1(x[:spec.w1_samples], sample(spec.w1_samples, real_gen)),
-                       critic=-float(np.mean(window)) * scale)  # back to data units (a Wasserstein estimate scales with the data)
+            window = history.d_loss[-config.log_every :]
+            row.update(
+                w1=wasserstein1(x[: spec.w1_samples], sample(spec.w1_samples, real_gen)),
+                critic=-float(np.mean(window)) * scale,
+            )  # back to data units (a Wasserstein estimate scales with the data)
         return row
 
     train_data = sample if scale == 1.0 else (lambda n, generator=None: sample(n, generator) / scale)
@@ -132,11 +135,31 @@ def run_mixture(spec: MixtureRun):
     history = train_gan(G, D, train_data, config, callbacks=[score], progress=False)
     seconds = time.perf_counter() - t0
     steps = np.array([r["step"] for r in history.metrics])
-    result = {"spec": asdict(spec), "step": steps, "samples": last["samples"], "seconds": seconds,
-              "w1": history.metric("w1")[1], "critic": history.metric("critic")[1]}
+    result = {
+        "spec": asdict(spec),
+        "step": steps,
+        "samples": last["samples"],
+        "seconds": seconds,
+        "w1": history.metric("w1")[1],
+        "critic": history.metric("critic")[1],
+    }
     if centers is None:
-        return {**result, "modes": None, "hq": None, "final_modes": None, "final_hq": None, "n_modes": 0,
-                "lost_modes": None}
+        return {
+            **result,
+            "modes": None,
+            "hq": None,
+            "final_modes": None,
+            "final_hq": None,
+            "n_modes": 0,
+            "lost_modes": None,
+        }
     modes, hq = history.metric("modes")[1], history.metric("hq")[1]
-    return {**result, "modes": modes, "hq": hq, "final_modes": int(modes[-1]), "final_hq": float(hq[-1]),
-            "n_modes": len(centers), "lost_modes": int((covered_ever & (last["counts"] < 20)).sum())}
+    return {
+        **result,
+        "modes": modes,
+        "hq": hq,
+        "final_modes": int(modes[-1]),
+        "final_hq": float(hq[-1]),
+        "n_modes": len(centers),
+        "lost_modes": int((covered_ever & (last["counts"] < 20)).sum()),
+    }

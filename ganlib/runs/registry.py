@@ -1,4 +1,5 @@
 """The registry of run specs: each spec type knows the one function that runs it."""
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -11,15 +12,27 @@ __all__ = ["RUNNERS", "register", "run_spec", "RunSpec", "TRAINING_FIELDS"]
 RUNNERS: dict = {}
 
 # the fields a run spec shares with TrainConfig: one name per idea, copied by from_recipe
-TRAINING_FIELDS = ("loss", "optimizer", "lr_g", "lr_d", "beta1", "beta2", "momentum", "penalties", "d_steps",
-                   "batch_size")
+TRAINING_FIELDS = (
+    "loss",
+    "optimizer",
+    "lr_g",
+    "lr_d",
+    "beta1",
+    "beta2",
+    "momentum",
+    "penalties",
+    "d_steps",
+    "batch_size",
+)
 
 
 def register(spec_type):
     """Decorator: ``@register(MySpec)`` on ``def run_mine(spec)`` makes :func:`run_spec` run MySpec with it."""
+
     def decorate(run):
         RUNNERS[spec_type] = run
         return run
+
     return decorate
 
 
@@ -49,5 +62,9 @@ class RunSpec:
 
     def train_config(self):
         """The :class:`TrainConfig` this run trains with."""
-        return TrainConfig(steps=self.steps, log_every=max(self.steps // self.evals, 1), seed=self.seed,
-                           **{name: getattr(self, name) for name in TRAINING_FIELDS})
+        return TrainConfig(
+            steps=self.steps,
+            log_every=max(self.steps // self.evals, 1),
+            seed=self.seed,
+            **{name: getattr(self, name) for name in TRAINING_FIELDS},
+        )
