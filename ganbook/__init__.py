@@ -43,6 +43,7 @@ sources are unchanged since the last good run is skipped (``--force`` re-execute
     verdicts      [{name, holds, value, expected}] from ganlib.results.verdict: empirical
                   claims; "does not hold" is reported, never counted as a failure
 """
+
 from .cache import cache_key
 from .chapters import DEFAULT_NOTEBOOKS, PROFILES, Chapter, discover
 from .cli import main
@@ -50,5 +51,16 @@ from .execute import RESULTS_SCHEMA, run_chapter
 from .params import Param, UsageError
 from .report import render_report
 
-__all__ = ["main", "Chapter", "Param", "discover", "RESULTS_SCHEMA", "UsageError", "DEFAULT_NOTEBOOKS",
-           "PROFILES", "cache_key", "run_chapter", "render_report"]
+__all__ = [
+    "main",
+    "Chapter",
+    "Param",
+    "discover",
+    "RESULTS_SCHEMA",
+    "UsageError",
+    "DEFAULT_NOTEBOOKS",
+    "PROFILES",
+    "cache_key",
+    "run_chapter",
+    "render_report",
+]

@@ -1,4 +1,5 @@
 """``python -m ganbook``: see :mod:`ganbook.cli`."""
+
 import sys
 
 from .cli import main

@@ -3,6 +3,7 @@
 A run whose notebook, profile, parameters and sources (of ganlib and of this package) are
 unchanged since the last good run in the same folder is skipped.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,13 @@ def git_commit(where):
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=10)
         if head.returncode != 0:
             return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=where,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return head.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return None
@@ -57,8 +63,12 @@ def versions(where):
     """``{python, torch, ganlib, git_commit}``, the commit being that of the checkout holding ``where``."""
     import torch
 
-    return {"python": platform.python_version(), "torch": torch.__version__, "ganlib": ganlib.__version__,
-            "git_commit": git_commit(where)}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "ganlib": ganlib.__version__,
+        "git_commit": git_commit(where),
+    }
 
 
 def cached_result(out_dir, chapter, key):

@@ -4,6 +4,7 @@ A chapter is a notebook ``NN_topic.ipynb`` in the notebooks folder (by default `
 under the current working directory). The values of each profile (``quick`` for a CPU, ``full``
 for paper scale on a GPU) live in one file beside the chapters, ``profiles.yml``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ PROFILES = ("quick", "full")
 
 @dataclass(frozen=True)
 class Chapter:
+    """One chapter notebook: its declared parameters and its values per profile (from ``profiles.yml``)."""
+
     name: str  # the notebook's stem, e.g. "01_information_theory"
     path: Path
     title: str
@@ -33,8 +36,9 @@ class Chapter:
         for source, given in ((f"profile {profile!r}", self.profiles.get(profile, {})), ("-p", overrides)):
             for name, value in given.items():
                 if name not in self.params:
-                    raise UsageError(f"{self.name}: unknown parameter {name!r} ({source}); "
-                                     f"known: {', '.join(self.params)}")
+                    raise UsageError(
+                        f"{self.name}: unknown parameter {name!r} ({source}); known: {', '.join(self.params)}"
+                    )
                 values[name] = self.params[name].coerce(value, f"{self.name}, {source}")
         return values
 
@@ -70,7 +74,7 @@ def discover(notebooks_dir=DEFAULT_NOTEBOOKS):
         nb = nbformat.read(path, as_version=4)
         params = {n: parse_param(n, info) for n, info in papermill.inspect_notebook(str(path)).items()}
         chapter = Chapter(path.stem, path, _title(nb), params, profiles.get(path.stem, {}) or {})
-        for profile, values in chapter.profiles.items():
+        for profile in chapter.profiles:
             if profile not in PROFILES:
                 raise UsageError(f"{profiles_path}: {path.stem} has unknown profile {profile!r}")
             chapter.resolve(profile, {})  # a broken profile file is reported before anything runs

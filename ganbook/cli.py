@@ -4,6 +4,7 @@ Everything the user asks for is validated before anything runs; bad input is one
 stderr and exit status 2. ``run`` exits with the number of chapters that raised plus, unless
 ``--no-fail-checks``, the number of failed checks (at most 100).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,15 @@ def _notebooks_dir(args):
 
 def _summary(rows):
     head = ("chapter", "status", "time", "checks passed/failed")
-    table = [head] + [(r["chapter"], r["status_text"], f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else "-",
-                       f"{sum(c['passed'] for c in r['checks'])}/{sum(not c['passed'] for c in r['checks'])}")
-                      for r in rows]
+    table = [head] + [
+        (
+            r["chapter"],
+            r["status_text"],
+            f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else "-",
+            f"{sum(c['passed'] for c in r['checks'])}/{sum(not c['passed'] for c in r['checks'])}",
+        )
+        for r in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in table)
 
@@ -122,14 +129,27 @@ def build_parser():
         command.add_argument("--notebooks", metavar="DIR", default=argparse.SUPPRESS, help=notebooks_help)
     run.add_argument("chapters", nargs="*", help="names (01_information_theory), numbers (01) or topics; default all")
     run.add_argument("--profile", choices=PROFILES, default="quick")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="override a parameter (value parsed as a YAML scalar); repeatable")
-    run.add_argument("--device", choices=("auto", "cpu", "cuda"), default=None,
-                     help="torch device for chapters that take one (default: the profile's)")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (value parsed as a YAML scalar); repeatable",
+    )
+    run.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default=None,
+        help="torch device for chapters that take one (default: the profile's)",
+    )
     run.add_argument("--out", default="runs", help="folder for executed notebooks and results (default: runs)")
     run.add_argument("--force", action="store_true", help="re-execute even when the cache says nothing changed")
-    run.add_argument("--no-fail-checks", action="store_true",
-                     help="exit 0 when checks fail (errors still count); failed checks stay in results.json")
+    run.add_argument(
+        "--no-fail-checks",
+        action="store_true",
+        help="exit 0 when checks fail (errors still count); failed checks stay in results.json",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     report = sub.add_parser("report", help="a Markdown page on the runs in a folder (for the book)")
     report.add_argument("runs", help="folder that `run --out` wrote")

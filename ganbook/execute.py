@@ -3,6 +3,7 @@
 A good run replaces ``OUT/NAME.ipynb`` and ``OUT/NAME.results.json``; a chapter that raises is
 kept as ``OUT/failed/NAME.ipynb`` and never replaces an earlier good run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,16 +52,32 @@ def run_chapter(chapter, profile, params, out_dir, key, progress=True):
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{chapter.name}-", dir=out_dir))
     executed, entries = work / f"{chapter.name}.ipynb", work / "entries.jsonl"
-    results = {"schema": RESULTS_SCHEMA, "chapter": chapter.name, "profile": profile, "parameters": params,
-               "device": params.get("device", "cpu"), "versions": versions(chapter.path.parent),
-               "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "duration_s": None, "status": "ok", "error": None, "cache_key": key}
+    results = {
+        "schema": RESULTS_SCHEMA,
+        "chapter": chapter.name,
+        "profile": profile,
+        "parameters": params,
+        "device": params.get("device", "cpu"),
+        "versions": versions(chapter.path.parent),
+        "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "duration_s": None,
+        "status": "ok",
+        "error": None,
+        "cache_key": key,
+    }
     old_env = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(entries)
     t0 = time.perf_counter()
     try:
-        papermill.execute_notebook(str(chapter.path), str(executed), parameters=params, kernel_name="python3",
-                                   progress_bar=progress, cwd=str(work), log_output=False)
+        papermill.execute_notebook(
+            str(chapter.path),
+            str(executed),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=progress,
+            cwd=str(work),
+            log_output=False,
+        )
     except Exception as exc:  # the notebook raised, or the kernel died: keep it for inspection
         results["status"] = "error"
         results["error"] = (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:500]

@@ -9,6 +9,7 @@ A chapter declares its parameters in its cell tagged ``parameters``, one a line:
 Everything the user asks for is checked against these declarations before anything runs; a
 value that does not fit is a :class:`UsageError`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,6 +30,8 @@ class UsageError(Exception):
 
 @dataclass(frozen=True)
 class Param:
+    """A parameter a chapter declares in its first cell: type, default, and the range or choices its comment gives."""
+
     name: str
     type: str  # int | float | bool | str
     default: object

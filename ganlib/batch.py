@@ -7,6 +7,7 @@ the specs. Every run uses one CPU thread wherever it executes, so a study gives 
 numbers whether it runs in series or across cores (the thread count changes the order of
 floating-point sums, and a GAN amplifies such differences).
 """
+
 from __future__ import annotations
 
 import atexit

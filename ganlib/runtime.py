@@ -1,4 +1,5 @@
 """Seeding and device choice, shared by the runner, the notebooks and the benchmarks."""
+
 from __future__ import annotations
 
 import random
@@ -19,7 +20,7 @@ def seed_everything(seed):
 
 
 def resolve_device(name="auto"):
-    """"auto" -> "cuda" when a GPU is visible, else "cpu"; "cuda" without CUDA is an error."""
+    """ "auto" -> "cuda" when a GPU is visible, else "cpu"; "cuda" without CUDA is an error."""
     if name not in DEVICES:
         raise ValueError(f"unknown device {name!r}; choose one of: {', '.join(DEVICES)}")
     if name == "auto":

@@ -1,4 +1,5 @@
 """ganlib.batch: parallel runs give the serial numbers, in order, and failures name their spec."""
+
 import pytest
 import torch
 
@@ -23,7 +24,9 @@ def test_serial_run_keeps_order_and_uses_one_thread():
 
 @pytest.mark.slow
 def test_parallel_runs_match_serial_runs_exactly():
-    specs = [MixtureRun(loss=loss, seed=s, steps=60, evals=2, n_eval=200) for loss in ("rsgan", "minimax") for s in (0, 1)]
+    specs = [
+        MixtureRun(loss=loss, seed=s, steps=60, evals=2, n_eval=200) for loss in ("rsgan", "minimax") for s in (0, 1)
+    ]
     parallel = run_batch(run_mixture, specs, workers=2)
     serial = run_batch(run_mixture, specs, workers=1)
     for p, s, spec in zip(parallel, serial, specs):

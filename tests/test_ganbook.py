@@ -1,4 +1,5 @@
 """The book tooling (`python -m ganbook`), on tiny chapters that each test writes for itself."""
+
 import json
 import subprocess
 import sys
@@ -9,27 +10,30 @@ import torch
 
 from ganbook import main
 
-PARAMS = '''steps: int = 3  # loop length; range [1, inf)
+PARAMS = """steps: int = 3  # loop length; range [1, inf)
 lr: float = 0.1  # a rate; range (0, 1]
 label: str = "x"  # a label
 fail: bool = False  # raise on purpose
-device: str = "auto"  # torch device; one of auto|cpu|cuda'''
+device: str = "auto"  # torch device; one of auto|cpu|cuda"""
 
-BODY = '''import ganlib
+BODY = """import ganlib
 if fail:
     raise RuntimeError("asked to fail")
 total = sum(range(steps)) * lr
 ganlib.record("total", total)
 ganlib.check("steps is positive", steps > 0, value=steps, expected="> 0")
 ganlib.check("total is below 100", total < 100, value=total, expected="< 100")
-ganlib.results.verdict("total exceeds 1", total > 1, value=total, expected="> 1")'''
+ganlib.results.verdict("total exceeds 1", total > 1, value=total, expected="> 1")"""
 
 
 def write_chapter(folder, name, body=BODY, params=PARAMS):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# Tiny chapter {name}"), nbformat.v4.new_code_cell(params),
-                nbformat.v4.new_code_cell(body)]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# Tiny chapter {name}"),
+        nbformat.v4.new_code_cell(params),
+        nbformat.v4.new_code_cell(body),
+    ]
     nb.cells[1].metadata["tags"] = ["parameters"]
     nbformat.write(nb, folder / f"{name}.ipynb")
 
@@ -40,8 +44,12 @@ def book(tmp_path):
     nbs.mkdir()
     write_chapter(nbs, "01_alpha")
     # 02 declares no `fail`: an override of it reaches 01 alone
-    write_chapter(nbs, "02_beta", body=BODY.replace("if fail:", "if False:"),
-                  params="\n".join(l for l in PARAMS.splitlines() if not l.startswith("fail")))
+    write_chapter(
+        nbs,
+        "02_beta",
+        body=BODY.replace("if fail:", "if False:"),
+        params="\n".join(line for line in PARAMS.splitlines() if not line.startswith("fail")),
+    )
     (nbs / "profiles.yml").write_text("01_alpha:\n  full:\n    steps: 50\n")
     return nbs, tmp_path / "out"
 
@@ -55,7 +63,7 @@ def test_list_shows_types_defaults_profiles_and_ranges(book, capsys):
     assert run(nbs, "list") == 0
     out = capsys.readouterr().out
     assert "01_alpha: Tiny chapter 01_alpha" in out
-    line = next(l for l in out.splitlines() if l.strip().startswith("steps"))
+    line = next(row for row in out.splitlines() if row.strip().startswith("steps"))
     assert line.split()[:6] == ["steps", "int", "3", "3", "50", "[1,"]
 
 
@@ -69,7 +77,9 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert results["metrics"] == {"total": pytest.approx(0.03)}
     assert [c["passed"] for c in results["checks"]] == [True, True]
     # an empirical claim that does not hold is recorded, and is not a failure (the exit status was 0)
-    assert results["verdicts"] == [{"name": "total exceeds 1", "holds": False, "value": pytest.approx(0.03), "expected": "> 1"}]
+    assert results["verdicts"] == [
+        {"name": "total exceeds 1", "holds": False, "value": pytest.approx(0.03), "expected": "> 1"}
+    ]
     assert set(results["versions"]) == {"python", "torch", "ganlib", "git_commit"}
     assert results["duration_s"] > 0 and results["started"]
     executed = nbformat.read(out / "01_alpha.ipynb", as_version=4)
@@ -90,19 +100,22 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert json.loads((out / "01_alpha.results.json").read_text())["parameters"]["lr"] == 0.5
 
 
-@pytest.mark.parametrize("args, message", [
-    (["run", "07"], "unknown chapter '07'"),
-    (["run", "01", "-p", "nope=1"], "unknown parameter 'nope'"),
-    (["run", "01", "-p", "steps=abc"], "parameter 'steps' (01_alpha, -p): expected an int, got 'abc'"),
-    (["run", "01", "-p", "steps=1.5"], "expected an int, got 1.5"),
-    (["run", "01", "-p", "steps=0"], "0 is outside the allowed range [1, inf)"),
-    (["run", "01", "-p", "lr=-0.1"], "-0.1 is outside the allowed range (0, 1]"),
-    (["run", "01", "-p", "lr=0"], "is outside the allowed range (0, 1]"),
-    (["run", "01", "-p", "fail=maybe"], "expected a bool"),
-    (["run", "01", "-p", "steps=[1, 2]"], "expected a single scalar value"),
-    (["run", "01", "-p", "steps"], "-p expects NAME=VALUE"),
-    (["run", "01", "-p", "device=gpu"], "'gpu' is not one of auto, cpu, cuda"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "07"], "unknown chapter '07'"),
+        (["run", "01", "-p", "nope=1"], "unknown parameter 'nope'"),
+        (["run", "01", "-p", "steps=abc"], "parameter 'steps' (01_alpha, -p): expected an int, got 'abc'"),
+        (["run", "01", "-p", "steps=1.5"], "expected an int, got 1.5"),
+        (["run", "01", "-p", "steps=0"], "0 is outside the allowed range [1, inf)"),
+        (["run", "01", "-p", "lr=-0.1"], "-0.1 is outside the allowed range (0, 1]"),
+        (["run", "01", "-p", "lr=0"], "is outside the allowed range (0, 1]"),
+        (["run", "01", "-p", "fail=maybe"], "expected a bool"),
+        (["run", "01", "-p", "steps=[1, 2]"], "expected a single scalar value"),
+        (["run", "01", "-p", "steps"], "-p expects NAME=VALUE"),
+        (["run", "01", "-p", "device=gpu"], "'gpu' is not one of auto, cpu, cuda"),
+    ],
+)
 def test_bad_input_is_one_clear_line_and_runs_nothing(book, capsys, args, message):
     nbs, out = book
     assert run(nbs, *args, "--out", str(out)) == 2
@@ -142,8 +155,9 @@ def test_a_missing_notebooks_folder_is_one_clear_line_and_runs_nothing(tmp_path,
 def test_without_a_notebooks_folder_the_error_names_the_default(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["list"]) == 2
-    assert capsys.readouterr().err.strip() == (f"error: no notebooks folder at {tmp_path / 'notebooks'}; "
-                                               "run from the book's folder or pass --notebooks DIR")
+    assert capsys.readouterr().err.strip() == (
+        f"error: no notebooks folder at {tmp_path / 'notebooks'}; run from the book's folder or pass --notebooks DIR"
+    )
 
 
 def test_bad_profile_file_is_reported(book, capsys):
@@ -156,8 +170,12 @@ def test_bad_profile_file_is_reported(book, capsys):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 def test_cuda_without_cuda_is_refused_from_the_command_line(book, tmp_path):
     nbs, out = book
-    proc = subprocess.run([sys.executable, "-m", "ganbook", "--notebooks", str(nbs), "run", "01", "--device", "cuda",
-                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ganbook", "--notebooks", str(nbs), "run", "01", "--device", "cuda", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: device 'cuda' was asked for, but CUDA is not available on this machine"
     assert not out.exists()
@@ -171,8 +189,7 @@ def test_failed_checks_set_the_exit_status(book, capsys):
     assert results["status"] == "ok" and [c["passed"] for c in results["checks"]] == [True, False]
     row = capsys.readouterr().out.splitlines()[1].split()  # chapter, status, time, passed/failed
     assert (row[0], row[1], row[-1]) == ("02_beta", "ok", "1/1")
-    assert run(nbs, "run", "02", "--out", str(out), "-p", "steps=20", "-p", "lr=1", "--quiet",
-               "--no-fail-checks") == 0
+    assert run(nbs, "run", "02", "--out", str(out), "-p", "steps=20", "-p", "lr=1", "--quiet", "--no-fail-checks") == 0
 
 
 @pytest.mark.notebook
