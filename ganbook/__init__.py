@@ -5,8 +5,11 @@ executes chapters; ``python -m ganbook report OUT`` writes the page on how they 
 notebooks folder is ``notebooks`` under the working directory unless ``--notebooks DIR`` says
 otherwise. One idea per module: :mod:`~ganbook.params` (the parameter grammar and ``-p``),
 :mod:`~ganbook.chapters` (chapters, profiles), :mod:`~ganbook.cache` (cache key, versions),
-:mod:`~ganbook.execute` (papermill, ``results.json``), :mod:`~ganbook.report` (the run-report
-page) and :mod:`~ganbook.cli` (the commands). ganbook uses ganlib; ganlib knows nothing of it.
+:mod:`~ganbook.execute` (papermill, ``results.json``), :mod:`~ganbook.kernel` (the kernel's log
+and processes), :mod:`~ganbook.progress` (batches shown while a cell runs), :mod:`~ganbook.lock`
+(one run per output folder, leftovers of dead runs), :mod:`~ganbook.report` (the run-report
+page) and :mod:`~ganbook.cli` (the commands and exit codes). ganbook uses ganlib; ganlib knows
+nothing of it.
 
 A chapter is a notebook ``NN_topic.ipynb`` in the notebooks folder. Its parameters, their
 types, defaults and allowed ranges are declared in its cell tagged ``parameters``, one a line::
@@ -14,6 +17,7 @@ types, defaults and allowed ranges are declared in its cell tagged ``parameters`
     steps: int = 300  # generator steps; range [1, inf)
     lr: float = 1e-3  # learning rate; range (0, inf)
     device: str = "auto"  # torch device; one of auto|cpu|cuda
+    losses: str = "minimax,rsgan"  # comma-separated losses; each one of minimax|rsgan|wgan
 
 The values of each profile (``quick`` for a CPU, ``full`` for paper scale on a GPU) live in one
 file, ``profiles.yml`` in the notebooks folder. Everything the user asks for is validated before
@@ -22,11 +26,14 @@ anything runs.
 Each executed chapter lands in ``OUT/NN_topic.ipynb`` with ``OUT/NN_topic.results.json``
 beside it (schema below). A chapter that raises is kept as ``OUT/failed/NN_topic.ipynb`` and
 never replaces an earlier good run. A run whose notebook, parameters and ganlib and ganbook
-sources are unchanged since the last good run is skipped (``--force`` re-executes).
+sources are unchanged since the last good run is skipped (``--force`` re-executes). One run
+at a time writes into an OUT folder; an interrupted run (Ctrl-C, SIGTERM) discards the chapter
+it was running, with its kernel and worker processes, and keeps every earlier result.
 
-``results.json`` schema (version 2; version 1 lacked ``verdicts``)::
+``results.json`` schema (version 3: strict JSON, a non-finite number is the string "inf",
+"-inf" or "nan"; version 2 wrote bare Infinity and NaN; version 1 lacked ``verdicts``)::
 
-    schema        2
+    schema        3
     chapter       "01_information_theory"
     profile       "quick" | "full"
     parameters    {name: value} as injected into the notebook

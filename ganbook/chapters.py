@@ -31,16 +31,18 @@ class Chapter:
     profiles: dict  # profile -> {name: value}
 
     def resolve(self, profile, overrides):
-        """The validated parameter values for ``profile`` plus the user's ``overrides``."""
+        """The validated parameter values for ``profile`` plus the user's ``overrides`` (``-p`` texts)."""
         values = {n: p.default for n, p in self.params.items()}
-        for source, given in ((f"profile {profile!r}", self.profiles.get(profile, {})), ("-p", overrides)):
-            for name, value in given.items():
-                if name not in self.params:
-                    raise UsageError(
-                        f"{self.name}: unknown parameter {name!r} ({source}); known: {', '.join(self.params)}"
-                    )
-                values[name] = self.params[name].coerce(value, f"{self.name}, {source}")
+        for name, value in self.profiles.get(profile, {}).items():
+            values[name] = self._param(name, f"profile {profile!r}").coerce(value, f"{self.name}, profile {profile!r}")
+        for name, text in overrides.items():
+            values[name] = self._param(name, "-p").parse(text, f"{self.name}, -p")
         return values
+
+    def _param(self, name, source):
+        if name not in self.params:
+            raise UsageError(f"{self.name}: unknown parameter {name!r} ({source}); known: {', '.join(self.params)}")
+        return self.params[name]
 
 
 def _title(nb):
@@ -55,15 +57,33 @@ def _title(nb):
 def read_profiles(notebooks_dir):
     """``{chapter: {profile: {name: value}}}`` from ``notebooks_dir/profiles.yml``; empty when absent."""
     profiles_path = Path(notebooks_dir) / "profiles.yml"
-    profiles = yaml.safe_load(profiles_path.read_text()) if profiles_path.exists() else {}
+    try:
+        profiles = yaml.safe_load(profiles_path.read_text()) if profiles_path.exists() else {}
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{profiles_path} is not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(profiles or {}, dict):
+        raise UsageError(f"{profiles_path}: expected chapter: {{profile: {{name: value}}}}")
     return profiles or {}
+
+
+def _read_chapter(path):
+    """The notebook at ``path`` and its declared parameters; a file that is no notebook is a usage error."""
+    import nbformat
+    import papermill
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+        declared = papermill.inspect_notebook(str(path))
+    except Exception as exc:  # nbformat and papermill raise several kinds on a file that is no notebook
+        raise UsageError(f"{path} is not a readable notebook ({type(exc).__name__})") from None
+    try:
+        return nb, {n: parse_param(n, info) for n, info in declared.items()}
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
 
 
 def discover(notebooks_dir=DEFAULT_NOTEBOOKS):
     """All chapters of ``notebooks_dir`` (``NN_*.ipynb``) with their profiles, in order."""
-    import nbformat
-    import papermill
-
     notebooks_dir = Path(notebooks_dir)
     if not notebooks_dir.is_dir():
         raise UsageError(f"no notebooks folder at {notebooks_dir}")
@@ -71,8 +91,7 @@ def discover(notebooks_dir=DEFAULT_NOTEBOOKS):
     profiles = read_profiles(notebooks_dir)
     chapters = {}
     for path in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        params = {n: parse_param(n, info) for n, info in papermill.inspect_notebook(str(path)).items()}
+        nb, params = _read_chapter(path)
         chapter = Chapter(path.stem, path, _title(nb), params, profiles.get(path.stem, {}) or {})
         for profile in chapter.profiles:
             if profile not in PROFILES:

@@ -1,4 +1,9 @@
-"""The run report: a Markdown page on the ``results.json`` files of a folder, for the book."""
+"""The run report: a Markdown page on the ``results.json`` files of a folder, for the book.
+
+It covers the good runs in the folder and, in a section of their own, the chapters whose latest
+run raised (``failed/``). A folder that does not exist, holds no results, or holds a
+``results.json`` that cannot be read is a :class:`~ganbook.params.UsageError` naming it.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,14 @@ from pathlib import Path
 from ganlib.results import format_value
 from ganlib.tables import markdown_table
 
-__all__ = ["render_report"]
+from .params import UsageError
+
+__all__ = ["render_report", "read_runs"]
 
 
 def render_report(out_dir):
     """A Markdown page on the runs in ``out_dir``: what ran, where, with what, for how long, verdicts."""
-    out_dir = Path(out_dir)
-    runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob("[0-9][0-9]_*.results.json"))]
+    runs, failed = read_runs(out_dir)
     lines = [
         "# How these chapters were run",
         "",
@@ -27,23 +33,76 @@ def render_report(out_dir):
     ]
     if runs:
         lines.append(_table([_overview_row(r) for r in runs]))
+    if failed:
+        lines += ["", "## Chapters whose latest run raised", "", _table([_failed_row(r) for r in failed])]
     for r in runs:
-        v = r["versions"]
-        lines += [
-            "",
-            f"## {r['chapter']}",
-            "",
-            f"python {v['python']}, torch {v['torch']}, ganlib {v['ganlib']}, commit `{v['git_commit']}`",
-            "",
-            "Parameters: " + ", ".join(f"`{k}={v_!r}`" for k, v_ in r["parameters"].items()),
-        ]
-        checks = [_judged_row(c, "check", "PASS" if c["passed"] else "FAIL", "expected") for c in r["checks"]]
-        claims = [
-            _judged_row(c, "empirical claim", "holds" if c["holds"] else "does not hold", "claim")
-            for c in r.get("verdicts", [])
-        ]
-        lines += [line for rows in (checks, claims) if rows for line in ("", _table(rows))]
+        lines += _section(r)
     return "\n".join(lines) + "\n"
+
+
+def read_runs(out_dir):
+    """``(good, failed)``: the results of ``out_dir``'s good runs, and of the failed runs newer than them."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        what = "a file, not a folder" if out_dir.exists() else "not there"
+        raise UsageError(f"{out_dir} is {what}; report reads the folder that `run --out` wrote")
+    good = [_read_run(p) for p in sorted(out_dir.glob("[0-9][0-9]_*.results.json"))]
+    failed = [_read_run(p) for p in sorted(out_dir.glob("failed/[0-9][0-9]_*.results.json"))]
+    if not good and not failed:
+        raise UsageError(f"no results.json in {out_dir}; run `python -m ganbook run --out {out_dir}` first")
+    last_good = {r["chapter"]: r["started"] for r in good}
+    return good, [r for r in failed if r["started"] > last_good.get(r["chapter"], "")]
+
+
+def _read_run(path):
+    """One results.json; a file that is not one is reported by name, never as a traceback."""
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{path} cannot be read as JSON: {exc}") from None
+    try:
+        _check_run(run)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"{path} is not a results.json of ganbook ({type(exc).__name__}: {exc})") from None
+    return run
+
+
+def _check_run(run):
+    """Raise unless ``run`` has what the page shows: rendering it once is the check that cannot drift."""
+    if not isinstance(run, dict) or not isinstance(run.get("started"), str):
+        raise TypeError("expected an object with a 'started' time")
+    _overview_row(run)
+    _failed_row(run)
+    _section(run)
+
+
+def _section(r):
+    """The lines of one chapter's section: versions, parameters, and its checks and claims."""
+    v = r["versions"]
+    lines = [
+        "",
+        f"## {r['chapter']}",
+        "",
+        f"python {v['python']}, torch {v['torch']}, ganlib {v['ganlib']}, commit `{v['git_commit']}`",
+        "",
+        "Parameters: " + ", ".join(f"`{k}={v_!r}`" for k, v_ in r["parameters"].items()),
+    ]
+    checks = [_judged_row(c, "check", "PASS" if c["passed"] else "FAIL", "expected") for c in r["checks"]]
+    claims = [
+        _judged_row(c, "empirical claim", "holds" if c["holds"] else "does not hold", "claim")
+        for c in r.get("verdicts", [])
+    ]
+    return lines + [line for rows in (checks, claims) if rows for line in ("", _table(rows))]
+
+
+def _failed_row(r):
+    return {
+        "chapter": r["chapter"],
+        "profile": r["profile"],
+        "started (UTC)": r["started"][:16].replace("T", " "),
+        "error": r.get("error"),
+        "notebook": f"failed/{r['chapter']}.ipynb",
+    }
 
 
 def _overview_row(r):

@@ -13,9 +13,13 @@ DEVICES = ("auto", "cpu", "cuda")
 
 
 def seed_everything(seed):
-    """Seed Python's, NumPy's and torch's global generators."""
+    """Seed Python's, NumPy's and torch's global generators with any ``seed`` in [0, 2**64), torch's range."""
+    seed = int(seed)
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be in [0, 2**64), got {seed}")
     random.seed(seed)
-    np.random.seed(seed)
+    # NumPy's legacy seed takes 32 bits; a larger seed goes in as two words (smaller ones as before)
+    np.random.seed(seed if seed < 2**32 else [seed & 0xFFFFFFFF, seed >> 32])
     torch.manual_seed(seed)
 
 

@@ -1,4 +1,11 @@
-"""ganlib.batch: parallel runs give the serial numbers, in order, and failures name their spec."""
+"""ganlib.batch: parallel runs give the serial numbers, in order, failures name their spec, and workers
+end with their parent however it ends."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import torch
@@ -52,3 +59,63 @@ def test_bad_arguments_are_refused_clearly():
     with pytest.raises(ValueError, match="module-level fn and picklable specs"):
         run_batch(lambda s: s, [1, 2], workers=2)
     assert run_batch(noisy_sum, [], workers=2) == []
+
+
+SLEEPER = '''import os, pathlib, time
+
+
+def sleep_and_mark(seconds):
+    """A run of a batch that says where it runs, then sleeps."""
+    mark = os.environ.get("MARK")
+    if mark:
+        pathlib.Path(f"{mark}.worker{os.getpid()}").write_text(str(os.getpid()))
+    time.sleep(seconds)
+    return seconds
+'''
+
+
+def wait_for(condition, timeout, what):
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def alive(processes):
+    """The psutil ``processes`` still running (a zombie has ended; only its parent has not read its status)."""
+    psutil = pytest.importorskip("psutil")
+    running = []
+    for p in processes:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                running.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return running
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, state", [(signal.SIGTERM, "busy"), (signal.SIGKILL, "idle")], ids=["SIGTERM", "SIGKILL"])
+def test_workers_end_when_their_parent_is_killed(tmp_path, sig, state):
+    """A parent killed by SIGTERM or SIGKILL runs no clean-up: its workers, busy or idle, must end by themselves."""
+    psutil = pytest.importorskip("psutil")
+    (tmp_path / "kill_jobs.py").write_text(SLEEPER)
+    seconds = 60 if state == "busy" else 0  # idle workers wait for the parent's next batch
+    script = "import pathlib, time\nfrom ganlib.batch import run_batch\nimport kill_jobs\n"
+    script += f"run_batch(kill_jobs.sleep_and_mark, [{seconds}, {seconds}], workers=2)\n"
+    script += "pathlib.Path('batch-done').touch()\ntime.sleep(60)\n"
+    env = {**os.environ, "MARK": str(tmp_path / "mark")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path)
+    try:
+        both_busy = lambda: len(list(tmp_path.glob("mark.worker*"))) == 2
+        wait_for(both_busy if state == "busy" else (tmp_path / "batch-done").exists, 120, f"{state} workers")
+        workers = psutil.Process(parent.pid).children(recursive=True)  # the workers and the resource tracker
+        assert len(workers) >= 2
+        os.kill(parent.pid, sig)
+        parent.wait(timeout=30)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    wait_for(lambda: not alive(workers), 15, "the orphaned workers to end")

@@ -111,7 +111,7 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
         (["run", "01", "-p", "lr=-0.1"], "-0.1 is outside the allowed range (0, 1]"),
         (["run", "01", "-p", "lr=0"], "is outside the allowed range (0, 1]"),
         (["run", "01", "-p", "fail=maybe"], "expected a bool"),
-        (["run", "01", "-p", "steps=[1, 2]"], "expected a single scalar value"),
+        (["run", "01", "-p", "steps=[1, 2]"], "expected an int, got '[1, 2]'"),
         (["run", "01", "-p", "steps"], "-p expects NAME=VALUE"),
         (["run", "01", "-p", "device=gpu"], "'gpu' is not one of auto, cpu, cuda"),
     ],
@@ -199,7 +199,7 @@ def test_a_raising_chapter_keeps_earlier_results_and_does_not_stop_the_batch(boo
     good = (out / "01_alpha.results.json").read_text()
     capsys.readouterr()
     # a batch in which 01 raises: 02, after it, still runs; 01's good results stay
-    assert run(nbs, "run", "01", "02", "--out", str(out), "-p", "fail=true", "--quiet") == 1
+    assert run(nbs, "run", "01", "02", "--out", str(out), "-p", "fail=true", "--quiet") == 3
     assert (out / "01_alpha.results.json").read_text() == good
     failed = json.loads((out / "failed" / "01_alpha.results.json").read_text())
     assert failed["status"] == "error" and "asked to fail" in failed["error"]
