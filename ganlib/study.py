@@ -15,9 +15,20 @@ from collections.abc import Sequence
 import numpy as np
 
 from .batch import run_batch
+from .results import record
 from .runs import run_spec
+from .tables import markdown_table
 
-__all__ = ["spec_grid", "run_study", "Study", "mixture_summary", "digits_summary", "steadier", "STEADIER_RULE"]
+__all__ = [
+    "spec_grid",
+    "run_study",
+    "Study",
+    "mixture_summary",
+    "digits_summary",
+    "steadier",
+    "STEADIER_RULE",
+    "show_divergences",
+]
 
 
 def spec_grid(make, axes, **fixed):
@@ -66,6 +77,10 @@ class Study(Sequence):
             out.setdefault(tuple(r["spec"][k] for k in by), []).append(r)
         return {key: Study(runs) for key, runs in out.items()}
 
+    def diverged(self):
+        """The runs whose training blew up (a non-finite loss: ``result["diverged"]`` is set)."""
+        return Study(r for r in self.results if r.get("diverged"))
+
     def values(self, key):
         """``np.array`` of one result key over the runs (``"final_hq"``, say)."""
         return np.array([r[key] for r in self.results])
@@ -76,32 +91,66 @@ class Study(Sequence):
         return [{**dict(zip(by, key)), **summary(runs)} for key, runs in self.groups(*by).items()]
 
 
+def _ended(runs):
+    """The runs that trained to the end (a diverged run has no final scores)."""
+    return [r for r in runs if not r.get("diverged")]
+
+
+def _mean_std(values):
+    """(mean, std with ddof 0), NaN for no values (every run diverged) without NumPy's warning."""
+    values = np.asarray(values, dtype=float)
+    return (values.mean(), values.std()) if len(values) else (float("nan"), float("nan"))
+
+
 def mixture_summary(runs):
     """The final scores of runs on one mixture: ``runs``, mean and std (ddof 0) of modes and HQ, ``all_modes_share``
-    (runs ending with every mode covered) and ``lost_modes`` (summed over the runs)."""
-    modes = np.array([r["final_modes"] for r in runs], dtype=float)
-    hq = np.array([r["final_hq"] for r in runs])
+    (runs ending with every mode covered), ``lost_modes`` (summed over the runs) and ``diverged`` (runs that blew
+    up). Means, stds and lost modes are over the runs that trained to the end; a diverged run counts in
+    ``all_modes_share`` as a run that did not end with every mode, never as a collapse to zero modes."""
+    ended = _ended(runs)
+    modes_mean, modes_std = _mean_std([r["final_modes"] for r in ended])
+    hq_mean, hq_std = _mean_std([r["final_hq"] for r in ended])
     return {
         "runs": len(runs),
-        "modes_mean": modes.mean(),
-        "modes_std": modes.std(),
-        "hq_mean": hq.mean(),
-        "hq_std": hq.std(),
+        "modes_mean": modes_mean,
+        "modes_std": modes_std,
+        "hq_mean": hq_mean,
+        "hq_std": hq_std,
         "all_modes_share": float(np.mean([r["final_modes"] == r["n_modes"] for r in runs])),
-        "lost_modes": int(sum(r["lost_modes"] for r in runs)),
+        "lost_modes": int(sum(r["lost_modes"] for r in ended)),
+        "diverged": len(runs) - len(ended),
     }
 
 
 def digits_summary(runs):
-    """The final scores of digits runs: ``runs``, mean and std (ddof 0) of the digit-FD, ``all_classes_share`` (runs
-    whose last scoring produced all ten classes)."""
-    fd = np.array([r["final_fd"] for r in runs])
+    """The final scores of digits runs: ``runs``, mean and std (ddof 0) of the digit-FD over the runs that trained to
+    the end, ``all_classes_share`` (runs whose last scoring produced all ten classes; a diverged run did not) and
+    ``diverged`` (runs that blew up)."""
+    ended = _ended(runs)
+    fd_mean, fd_std = _mean_std([r["final_fd"] for r in ended])
     return {
         "runs": len(runs),
-        "fd_mean": fd.mean(),
-        "fd_std": fd.std(),
-        "all_classes_share": float(np.mean([r["classes_covered"][-1] == 10 for r in runs])),
+        "fd_mean": fd_mean,
+        "fd_std": fd_std,
+        "all_classes_share": float(np.mean([not r.get("diverged") and r["classes_covered"][-1] == 10 for r in runs])),
+        "diverged": len(runs) - len(ended),
     }
+
+
+def show_divergences(study, fields, name="diverged_runs"):
+    """Print and record the runs of ``study`` that blew up: one row per run with its spec ``fields`` and the step
+    where it diverged and the first non-finite value's name (a table, or one line saying none did); recorded under
+    ``name`` as a list of rows."""
+    rows = [
+        {**{f: r["spec"][f] for f in fields}, "diverged_at": r["diverged"]["step"], "non_finite": r["diverged"]["name"]}
+        for r in study.diverged()
+    ]
+    record(name, rows)
+    if rows:
+        print(f"{len(rows)} of {len(study)} runs diverged (a loss became NaN or infinite); they are not scored:")
+        print(markdown_table(rows))
+    else:
+        print(f"none of the {len(study)} runs diverged")
 
 
 STEADIER_RULE = (

@@ -15,6 +15,11 @@ Each round makes ``d_steps`` critic updates (k in the paper, ``n_critic`` in WGA
   sample for mixing), else N(0, I) of size ``G.latent_dim``;
 - callbacks, every ``log_every`` steps (scoring, early stopping).
 
+A loss that is no longer finite (NaN or infinite: a blown-up run) is a *divergence*: the loop
+notes the first such step and loss in ``History.diverged``, warns, and stops at the next host
+copy without calling the callbacks on the broken networks, so that a blow-up is never scored
+as if it were a trained generator (all-NaN samples would count as "no mode covered").
+
 The loop never waits on the device inside a step: per-step numbers stay on the device and are
 copied to the host once every ``log_every`` steps, where callbacks also run.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import warnings
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -36,6 +42,7 @@ from .penalties import Penalty
 __all__ = [
     "TrainConfig",
     "History",
+    "Divergence",
     "Batch",
     "Hook",
     "EMA",
@@ -111,6 +118,14 @@ def make_optimizer(params, lr, config=TrainConfig()):
     return _OPTIMIZERS[config.optimizer](params, lr, config)
 
 
+class Divergence(NamedTuple):
+    """Where a run blew up: the first step (from 1) at which a loss or penalty was not finite, and its name."""
+
+    step: int
+    name: str
+    value: float
+
+
 class History:
     """Per-step scalars of a run by name, as NumPy arrays, plus the rows that callbacks add.
 
@@ -120,13 +135,15 @@ class History:
     only a squashed score). Each penalty logs its unweighted term under its name (``gp``,
     ``r1``), and each hook the scalars it returns. A step where a value was not computed (a
     frozen player, a lazy penalty off that step) holds NaN. Read a column as ``history.d_loss``
-    or ``history["d_loss"]``; ``metrics`` holds the callbacks' rows.
+    or ``history["d_loss"]``; ``metrics`` holds the callbacks' rows. ``diverged`` is None, or
+    the :class:`Divergence` that ended the run.
     """
 
     def __init__(self):
         self.columns: dict[str, np.ndarray] = {}
         self.metrics: list[dict] = []
         self.steps = 0
+        self.diverged: Divergence | None = None
 
     def __getattr__(self, name):
         columns = self.__dict__.get("columns", {})
@@ -270,13 +287,26 @@ class _Pending:
     def add(self, row):
         self.rows.append(row)
 
-    def flush(self, history):
+    def flush(self, history, watched=("d_loss", "g_loss")):
+        """Copy the rows to ``history``; note there the first non-finite value of a ``watched`` name."""
         names = list(dict.fromkeys(name for row in self.rows for name in row))
         if names:
             cols = [torch.stack([self._scalar(row.get(name)) for row in self.rows]) for name in names]
             block = torch.stack(cols).cpu().numpy()
+            if history.diverged is None:
+                history.diverged = self._first_divergence(names, block, history.steps, watched)
             history._extend(dict(zip(names, block)), len(self.rows))
         self.rows.clear()
+
+    def _first_divergence(self, names, block, steps_before, watched):
+        # a value that was not computed this step (None: a frozen player, a lazy penalty) is NaN by design
+        computed = np.array([[row.get(name) is not None for row in self.rows] for name in names])
+        bad = computed & ~np.isfinite(block) & np.array([name in watched for name in names])[:, None]
+        if not bad.any():
+            return None
+        step = int(np.nonzero(bad.any(axis=0))[0][0])
+        row = int(np.nonzero(bad[:, step])[0][0])
+        return Divergence(steps_before + step + 1, names[row], float(block[row, step]))
 
     def _scalar(self, value):
         if value is None:
@@ -300,6 +330,20 @@ def _start(loss):
     return loss.start() if hasattr(loss, "start") else loss
 
 
+def _watched(config):
+    """The logged names whose non-finite value means the run diverged: both losses and every penalty term."""
+    return ("d_loss", "g_loss", *(p.name for p in config.penalties))
+
+
+def _warn_divergence(history):
+    d = history.diverged
+    warnings.warn(
+        f"training diverged: {d.name} = {d.value} at step {d.step}; stopped at step {history.steps}",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
 def _call_hooks(hooks, method, batch, loss, row):
     for hook in hooks:
         out = getattr(hook, method, None)
@@ -318,7 +362,9 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", hooks=(), callb
     one too). Each callback is called as ``cb(step, G, D, history)`` every ``config.log_every``
     steps and after the last one; a dict it returns is added to ``history.metrics``, and a true
     ``"stop"`` in it ends training after this step (training to a target quality, or within a
-    time budget). ``progress=None`` shows a bar only on a terminal.
+    time budget). A divergence (a non-finite loss or penalty) ends training at the next host
+    copy, before the callbacks: ``history.diverged`` says where. ``progress=None`` shows a bar
+    only on a terminal.
     """
     device = torch.device(device)
     loss = _start(get_loss(config.loss))
@@ -330,7 +376,7 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", hooks=(), callb
     gen = torch.Generator(device=device).manual_seed(config.seed)
     real_batch = _batch_sampler(data, config.batch_size, device, gen)
 
-    history, pending = History(), _Pending(device)
+    history, pending, watched = History(), _Pending(device), _watched(config)
     bar = tqdm(total=config.steps, disable=not _show_progress(progress), desc="train", leave=False)
     scale, updates = 1.0, 0
     for step in range(1, config.steps + 1):
@@ -378,7 +424,10 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", hooks=(), callb
             _call_hooks(hooks, "after_generator_step", batch, g_loss, row)
         pending.add(row)
         if step % config.log_every == 0 or step == config.steps:
-            pending.flush(history)
+            pending.flush(history, watched)
+            if history.diverged:
+                _warn_divergence(history)
+                break
             bar.update(step - bar.n)
             bar.set_postfix(d_loss=f"{history.d_loss[-1]:.3f}", g_loss=f"{history.g_loss[-1]:.3f}")
             stop = False
@@ -405,7 +454,8 @@ def train_critic(D, real, fake, config=TrainConfig(), *, device="cpu", hooks=(),
     population with extra negatives). Of ``config`` it uses ``steps``, ``batch_size``, ``lr_d``,
     the optimiser settings, ``loss``, ``penalties`` and ``log_every``. Hooks see
     ``after_critic_step``; each callback is called as ``cb(step, D)`` every ``log_every`` steps
-    and after the last, and a dict it returns goes to ``history.metrics``.
+    and after the last, and a dict it returns goes to ``history.metrics``. A divergence ends
+    training as in :func:`train_gan`.
     """
     device = torch.device(device)
     loss = _start(get_loss(config.loss))
@@ -414,7 +464,7 @@ def train_critic(D, real, fake, config=TrainConfig(), *, device="cpu", hooks=(),
     opt = make_optimizer(D.parameters(), config.lr_d, config)
     gen = torch.Generator().manual_seed(config.seed)  # the samplers draw on the CPU
     penalty_gen = torch.Generator(device=device).manual_seed(config.seed + 1)
-    history, pending = History(), _Pending(device)
+    history, pending, watched = History(), _Pending(device), _watched(config)
     for step in range(1, config.steps + 1):
         x_real = real(config.batch_size, gen).to(device)
         x_fake = fake(config.batch_size, gen).to(device)
@@ -436,7 +486,10 @@ def train_critic(D, real, fake, config=TrainConfig(), *, device="cpu", hooks=(),
         _call_hooks(hooks, "after_critic_step", batch, d_loss, row)
         pending.add(row)
         if step % config.log_every == 0 or step == config.steps:
-            pending.flush(history)
+            pending.flush(history, watched)
+            if history.diverged:
+                _warn_divergence(history)
+                break
             for cb in callbacks:
                 out = cb(step, D)
                 if out:

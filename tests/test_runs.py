@@ -32,7 +32,17 @@ def test_mixture_run_scores_over_training_and_repeats_exactly():
     a, b = run_mixture(spec), run_mixture(spec)
     assert list(a["step"]) == [10, 20, 30, 40] and a["n_modes"] == 8 and a["samples"].shape == (300, 2)
     assert a["final_modes"] == a["modes"][-1] and 0 <= a["final_hq"] <= 1 and 0 <= a["lost_modes"] <= 8
-    assert (a["samples"] == b["samples"]).all() and a["spec"] == b["spec"]
+    assert (a["samples"] == b["samples"]).all() and a["spec"] == b["spec"] and a["diverged"] is None
+
+
+def test_a_mixture_run_that_blows_up_reports_where_and_is_not_scored():
+    spec = MixtureRun(loss="lsgan", lr_g=1e3, lr_d=1e3, steps=40, evals=4, n_eval=300)
+    with pytest.warns(RuntimeWarning, match="training diverged"):
+        r = run_mixture(spec)
+    assert r["diverged"] == {"step": 2, "name": "d_loss", "value": np.inf}
+    # stopped before the first scoring: no final scores, rather than "0 modes, HQ 0"
+    assert r["final_modes"] is None and r["final_hq"] is None and r["lost_modes"] is None
+    assert len(r["modes"]) == 0 and r["samples"] is None
 
 
 def test_wasserstein_runs_track_w1_and_the_critic_estimate():

@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 
 from ganlib.runs import MixtureRun
-from ganlib.study import STEADIER_RULE, Study, digits_summary, mixture_summary, run_study, spec_grid, steadier
+from ganlib.study import (
+    STEADIER_RULE,
+    Study,
+    digits_summary,
+    mixture_summary,
+    run_study,
+    show_divergences,
+    spec_grid,
+    steadier,
+)
 
 
 def _run(loss, final_modes, hq, lost, dataset="ring", n_modes=8):
@@ -79,4 +88,44 @@ def test_run_study_keeps_the_specs_order():
 
 def test_digits_summary():
     runs = [{"final_fd": 10.0, "classes_covered": [9, 10]}, {"final_fd": 20.0, "classes_covered": [10, 8]}]
-    assert digits_summary(runs) == {"runs": 2, "fd_mean": 15.0, "fd_std": 5.0, "all_classes_share": 0.5}
+    assert digits_summary(runs) == {
+        "runs": 2,
+        "fd_mean": 15.0,
+        "fd_std": 5.0,
+        "all_classes_share": 0.5,
+        "diverged": 0,
+    }
+    blown = {"final_fd": None, "classes_covered": [10], "diverged": {"step": 3, "name": "d_loss", "value": np.nan}}
+    assert digits_summary([*runs, blown]) == {
+        "runs": 3,
+        "fd_mean": 15.0,
+        "fd_std": 5.0,
+        "all_classes_share": pytest.approx(1 / 3),
+        "diverged": 1,
+    }
+
+
+def _diverged(loss, step):
+    return {**_run(loss, None, None, None), "diverged": {"step": step, "name": "g_loss", "value": np.inf}}
+
+
+def test_a_diverged_run_is_counted_apart_never_as_a_collapse():
+    runs = Study([_run("a", 8, 0.9, 0), _run("a", 6, 0.5, 2), _diverged("a", 7)])
+    row = mixture_summary(runs)
+    # means over the two runs that ended; the blow-up is not a run with 0 modes and HQ 0
+    assert row["modes_mean"] == 7 and row["hq_mean"] == pytest.approx(0.7) and row["lost_modes"] == 2
+    assert row["diverged"] == 1 and row["runs"] == 3 and row["all_modes_share"] == pytest.approx(1 / 3)
+    everything_blew_up = mixture_summary(Study([_diverged("b", 3)]))
+    assert np.isnan(everything_blew_up["hq_mean"]) and everything_blew_up["diverged"] == 1
+    assert [r["spec"]["loss"] for r in runs.diverged()] == ["a"]
+
+
+def test_show_divergences_prints_and_records_each_blown_up_run(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("GANLIB_RESULTS", str(tmp_path / "entries.jsonl"))
+    show_divergences(Study([_run("a", 8, 0.9, 0), _diverged("b", 12)]), ("loss", "dataset"))
+    out = capsys.readouterr().out
+    assert "1 of 2 runs diverged" in out and "| b | ring | 12 | g_loss |" in out
+    entry = (tmp_path / "entries.jsonl").read_text().splitlines()[-1]
+    assert '"name": "diverged_runs"' in entry and '"diverged_at": 12' in entry
+    show_divergences(FAKE, ("loss",))
+    assert "none of the 4 runs diverged" in capsys.readouterr().out

@@ -5,7 +5,7 @@ import torch
 from ganlib.data import ring_mixture
 from ganlib.models import MLPDiscriminator, MLPGenerator
 from ganlib.penalties import GradientPenalty, R1Penalty, WeightClipping
-from ganlib.train import EMA, Hook, TrainConfig, train_critic, train_gan
+from ganlib.train import EMA, Divergence, Hook, TrainConfig, train_critic, train_gan
 
 
 def _models(seed=0):
@@ -430,3 +430,34 @@ def test_hooks_log_named_scalars_and_see_each_update():
     assert h.critic_updates.tolist() == [2, 4, 6, 8, 10, 12]  # the last critic update of each step
     np.testing.assert_array_equal(h.g_again, h.g_loss)
     assert np.all(np.isfinite(h.x_fake_mean))
+
+
+def test_a_blown_up_run_is_detected_with_its_step_and_stops_before_scoring():
+    G, D = _models()
+    scored = []
+    score = lambda step, G, D, h: scored.append(step) or {"x": 1.0}
+    config = TrainConfig(steps=200, batch_size=32, loss="lsgan", lr_g=1e3, lr_d=1e3, log_every=20)
+    with pytest.warns(RuntimeWarning, match=r"training diverged: d_loss = inf at step 2; stopped at step 20"):
+        h = train_gan(G, D, ring_mixture().sample, config, callbacks=[score])
+    assert h.diverged == Divergence(step=2, name="d_loss", value=np.inf)
+    assert np.isfinite(h.d_loss[0]) and not np.isfinite(h.d_loss[1])
+    assert h.steps == 20 and scored == []  # stopped at the first host copy; the broken G is never scored
+
+
+def test_a_frozen_player_or_lazy_penalty_is_not_a_divergence():
+    # NaN marks a value not computed that step; only a computed non-finite value is a blow-up
+    G, D = _models()
+    frozen = train_gan(G, D, ring_mixture().sample, TrainConfig(steps=8, batch_size=16, d_steps=0, log_every=4))
+    assert frozen.diverged is None and frozen.steps == 8 and np.isnan(frozen.d_loss).all()
+    lazy = TrainConfig(steps=8, batch_size=16, log_every=4, penalties=(R1Penalty(gamma=1.0, interval=4),))
+    h = train_gan(G, D, ring_mixture().sample, lazy)
+    assert h.diverged is None and h.steps == 8 and np.isnan(h.r1).sum() == 6
+
+
+def test_train_critic_stops_at_a_divergence():
+    D = _models()[1]
+    real = lambda n, g: torch.randn(n, 2, generator=g)
+    fake = lambda n, g: torch.full((n, 2), float("nan"))
+    with pytest.warns(RuntimeWarning, match="at step 1"):
+        h = train_critic(D, real, fake, TrainConfig(steps=50, batch_size=8, log_every=10))
+    assert h.diverged.step == 1 and h.diverged.name == "d_loss" and h.steps == 10

@@ -61,7 +61,9 @@ def run_digits(spec: DigitsRun):
     Keys: ``spec``, ``step``, ``fd`` (digit-FD to the held-out split) and ``classes_covered``
     (classes with at least 2% of the samples) over training, ``final_fd``, ``histogram`` (the
     classifier's class counts at the end), ``samples`` (64 final images), ``n_params``
-    (generator, discriminator) and ``seconds`` (training wall time).
+    (generator, discriminator), ``seconds`` (training wall time) and ``diverged`` (None, or the
+    first non-finite loss: ``{"step", "name", "value"}``). A run that diverged has ``final_fd``,
+    ``histogram`` and ``samples`` None: a blow-up is not scored as a poor generator.
     """
     (x_train, _), (x_held_out, _) = split_digits()
     classifier = load_digit_classifier()
@@ -97,9 +99,10 @@ def run_digits(spec: DigitsRun):
         "step": steps,
         "fd": fd,
         "classes_covered": classes,
-        "final_fd": float(fd[-1]),
-        "histogram": np.asarray(last["histogram"]),
-        "samples": last["samples"],
+        "final_fd": None if history.diverged else float(fd[-1]),
+        "histogram": None if history.diverged else np.asarray(last["histogram"]),
+        "samples": None if history.diverged else last["samples"],
         "n_params": (count(G), count(D)),
         "seconds": seconds,
+        "diverged": history.diverged._asdict() if history.diverged else None,
     }

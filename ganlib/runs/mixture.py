@@ -93,7 +93,11 @@ def run_mixture(spec: MixtureRun):
 
     Keys: ``spec`` (as a dict), ``step``, ``modes`` and ``hq`` over training, ``final_modes``,
     ``final_hq``, ``n_modes``, ``lost_modes`` (modes covered at some scoring but not at the end),
-    ``samples`` (the last scoring's samples) and ``seconds`` (training wall time). On the swiss
+    ``samples`` (the last scoring's samples), ``seconds`` (training wall time) and ``diverged``:
+    None, or where training blew up (``{"step", "name", "value"}`` of the first non-finite loss,
+    :class:`ganlib.train.Divergence`). A run that diverged is not scored as if it had collapsed:
+    its ``final_*`` and ``lost_modes`` are None, and ``modes``/``hq`` hold only the scorings
+    before the blow-up. On the swiss
     roll the mode keys are ``None`` (and ``n_modes`` 0). With ``w1_samples`` set, also ``w1`` (POT's
     exact W1 between generated and fresh real samples at each scoring) and ``critic`` (minus D's
     loss, averaged over the steps since the previous scoring: the critic's own estimate of W1 for
@@ -138,10 +142,11 @@ def run_mixture(spec: MixtureRun):
     result = {
         "spec": asdict(spec),
         "step": steps,
-        "samples": last["samples"],
+        "samples": last.get("samples"),  # None when the run diverged before its first scoring
         "seconds": seconds,
         "w1": history.metric("w1")[1],
         "critic": history.metric("critic")[1],
+        "diverged": history.diverged._asdict() if history.diverged else None,
     }
     if centers is None:
         return {
@@ -154,12 +159,13 @@ def run_mixture(spec: MixtureRun):
             "lost_modes": None,
         }
     modes, hq = history.metric("modes")[1], history.metric("hq")[1]
+    ended = not history.diverged
     return {
         **result,
         "modes": modes,
         "hq": hq,
-        "final_modes": int(modes[-1]),
-        "final_hq": float(hq[-1]),
+        "final_modes": int(modes[-1]) if ended else None,
+        "final_hq": float(hq[-1]) if ended else None,
         "n_modes": len(centers),
-        "lost_modes": int((covered_ever & (last["counts"] < 20)).sum()),
+        "lost_modes": int((covered_ever & (last["counts"] < 20)).sum()) if ended else None,
     }
