@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 import torch
 
@@ -84,7 +85,6 @@ def wait_for(condition, timeout, what):
 
 def alive(processes):
     """The psutil ``processes`` still running (a zombie has ended; only its parent has not read its status)."""
-    psutil = pytest.importorskip("psutil")
     running = []
     for p in processes:
         try:
@@ -99,7 +99,6 @@ def alive(processes):
 @pytest.mark.parametrize("sig, state", [(signal.SIGTERM, "busy"), (signal.SIGKILL, "idle")], ids=["SIGTERM", "SIGKILL"])
 def test_workers_end_when_their_parent_is_killed(tmp_path, sig, state):
     """A parent killed by SIGTERM or SIGKILL runs no clean-up: its workers, busy or idle, must end by themselves."""
-    psutil = pytest.importorskip("psutil")
     (tmp_path / "kill_jobs.py").write_text(SLEEPER)
     seconds = 60 if state == "busy" else 0  # idle workers wait for the parent's next batch
     script = "import pathlib, time\nfrom ganlib.batch import run_batch\nimport kill_jobs\n"

@@ -13,6 +13,7 @@ import sys
 import threading
 
 import numpy as np
+import psutil
 import pytest
 import torch
 from test_batch import SLEEPER as JOBS
@@ -103,7 +104,6 @@ def _snapshot(out):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 @pytest.mark.parametrize("chapter", ["01_sleep", "02_batch"], ids=["during a chapter", "during a batch"])
 def test_a_killed_run_leaves_no_process_no_work_folder_and_every_earlier_result(killable, tmp_path, sig, chapter):
-    psutil = pytest.importorskip("psutil")
     nbs, good, env = killable
     out, mark = tmp_path / "out", tmp_path / "mark"
     shutil.copytree(good, out)
