@@ -38,6 +38,7 @@ __all__ = [
     "metrics",
     "summary",
     "format_value",
+    "format_effect",
     "outcome",
     "RESULTS_ENV",
     "HOLDS",
@@ -81,6 +82,12 @@ def format_value(value):
     if isinstance(value, list):
         return "[" + ", ".join(format_value(v) for v in value[:8]) + (", ..." if len(value) > 8 else "") + "]"
     return str(value)
+
+
+def format_effect(effect, interval):
+    """An effect with its interval, signed, to 3 significant digits: ``+0.12 [0.03, 0.2]``."""
+    lo, hi = interval
+    return f"{effect:+.3g} [{lo:.3g}, {hi:.3g}]"
 
 
 def _emit(entry):

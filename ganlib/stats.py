@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
-from .results import DOES_NOT_HOLD, HOLDS, NOT_DECIDED
+from .results import DOES_NOT_HOLD, HOLDS, NOT_DECIDED, format_effect
 
 __all__ = [
     "STATISTICS",
@@ -267,9 +267,8 @@ class Judgement:
     def __str__(self):
         n = " vs ".join(map(str, self.n))
         p = "" if self.p_value is None else f", p={self.p_value:.2g}"
-        lo, hi = self.interval
         note = "" if self.note is None else f" ({self.note})"
-        return f"effect {self.effect:+.3g} [{lo:.3g}, {hi:.3g}], {self.test}{p}, n={n}{note}"
+        return f"effect {format_effect(self.effect, self.interval)}, {self.test}{p}, n={n}{note}"
 
 
 @dataclass(frozen=True)
