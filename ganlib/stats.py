@@ -6,7 +6,8 @@ its number of seeds, and may end NOT DECIDED (Henderson et al., 2018, "Deep Rein
 Learning that Matters": bootstrap intervals and significance tests over seeds). "Steadier" is
 judged on the spread of final scores (statistic ``"std"``, lower is better), not only on means
 (Lucic et al., 2018, "Are GANs Created Equal?": compare distributions of scores over seeds and
-hyper-parameters).
+hyper-parameters): pass each loss's final scores over seeds and a small grid of settings as one
+sample.
 
 Pure functions on one number per seed (numpy and scipy only), deterministic under ``seed``:
 :func:`bootstrap_interval` (a statistic of one sample), :func:`difference_interval` (candidate
