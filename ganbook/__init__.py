@@ -30,10 +30,11 @@ sources are unchanged since the last good run is skipped (``--force`` re-execute
 at a time writes into an OUT folder; an interrupted run (Ctrl-C, SIGTERM) discards the chapter
 it was running, with its kernel and worker processes, and keeps every earlier result.
 
-``results.json`` schema (version 3: strict JSON, a non-finite number is the string "inf",
-"-inf" or "nan"; version 2 wrote bare Infinity and NaN; version 1 lacked ``verdicts``)::
+``results.json`` schema (version 4, strict JSON: a non-finite number is the string "inf", "-inf"
+or "nan". Version 3 gave a verdict ``holds`` alone, with no ``outcome`` or evidence; version 2
+wrote bare Infinity and NaN; version 1 lacked ``verdicts``)::
 
-    schema        3
+    schema        4
     chapter       "01_information_theory"
     profile       "quick" | "full"
     parameters    {name: value} as injected into the notebook
@@ -47,8 +48,18 @@ it was running, with its kernel and worker processes, and keeps every earlier re
     cache_key     sha256 of notebook, profile, parameters and ganlib and ganbook sources
     metrics       {name: value} from ganlib.results.record
     checks        [{name, passed, value, expected}] from ganlib.results.check
-    verdicts      [{name, holds, value, expected}] from ganlib.results.verdict: empirical
-                  claims; "does not hold" is reported, never counted as a failure
+    verdicts      [{name, outcome, holds, value, expected, statistic, test, n, effect, interval,
+                  level, p_value, rule, note}] from ganlib.results.verdict: empirical claims.
+                  outcome is "holds" | "does not hold" | "not decided" (holds: true | false |
+                  null, as in version 3); no outcome is counted as a failure. The rest comes from
+                  the ganlib.stats.Judgement of a rule, all null for a verdict given as
+                  holds=True/False/None: statistic ("mean of final HQ share"), test ("bootstrap
+                  of mean difference", "Mann-Whitney U, two-sided"), n (seeds per group:
+                  [candidate, baseline], or [sample] against a threshold), effect (signed:
+                  positive is better in the claim's direction), interval ([lo, hi] of the effect
+                  at level), p_value (the rank test's, else null), rule (its text, as the chapter
+                  printed it before the run), note (null, or why the outcome is not what the
+                  numbers suggest: too few seeds to decide at that level)
 """
 
 from .cache import cache_key

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from ganlib.batch import PROGRESS_ENV
-from ganlib.results import RESULTS_ENV
+from ganlib.results import JUDGEMENT_FIELDS, RESULTS_ENV, outcome
 
 from .cache import versions
 from .kernel import kernel_manager
@@ -28,8 +28,9 @@ from .progress import BatchProgress
 
 __all__ = ["RESULTS_SCHEMA", "read_entries", "run_chapter", "write_json"]
 
-RESULTS_SCHEMA = 3
+RESULTS_SCHEMA = 4
 _ENTRIES, _PROGRESS, _KERNEL_LOG = "entries.jsonl", "progress.jsonl", "kernel.log"
+_VERDICT_FIELDS = ("name", "outcome", "holds", "value", "expected", *JUDGEMENT_FIELDS)
 
 
 def read_entries(path):
@@ -41,7 +42,7 @@ def read_entries(path):
             if entry["kind"] == "metric":
                 metrics[entry["name"]] = entry["value"]
             elif entry["kind"] == "verdict":
-                verdicts.append({k: entry[k] for k in ("name", "holds", "value", "expected")})
+                verdicts.append({k: entry.get(k) for k in _VERDICT_FIELDS} | {"outcome": outcome(entry)})
             else:
                 checks.append({k: entry[k] for k in ("name", "passed", "value", "expected")})
     return metrics, checks, verdicts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ganlib.results import format_value
+from ganlib.results import DOES_NOT_HOLD, HOLDS, NOT_DECIDED, format_effect, format_value, outcome
 from ganlib.tables import markdown_table
 
 from .params import UsageError
@@ -28,7 +28,10 @@ def render_report(out_dir):
         "executed notebook: the profile and parameters, the device and versions, the wall time, and",
         "the verdict of every check. Timings are of the machine that built this copy of the book.",
         "A *check* is a fact our code must reproduce (a failure is a bug); an *empirical claim* is",
-        "a paper's or the notes' claim judged by an experiment, and either verdict is a result.",
+        "a paper's or the notes' claim judged by an experiment, under a rule stated before it ran. A",
+        "claim holds, does not hold, or is not decided (the seeds at this budget cannot tell); each is",
+        "a result. A claim judged over seeds shows its statistic, its effect (positive: better in the",
+        "claim's direction) with its interval, the test and the number of seeds.",
         "",
     ]
     if runs:
@@ -88,10 +91,7 @@ def _section(r):
         "Parameters: " + ", ".join(f"`{k}={v_!r}`" for k, v_ in r["parameters"].items()),
     ]
     checks = [_judged_row(c, "check", "PASS" if c["passed"] else "FAIL", "expected") for c in r["checks"]]
-    claims = [
-        _judged_row(c, "empirical claim", "holds" if c["holds"] else "does not hold", "claim")
-        for c in r.get("verdicts", [])
-    ]
+    claims = [_claim_row(c) for c in r.get("verdicts", [])]
     return lines + [line for rows in (checks, claims) if rows for line in ("", _table(rows))]
 
 
@@ -107,7 +107,7 @@ def _failed_row(r):
 
 def _overview_row(r):
     passed = sum(c["passed"] for c in r["checks"])
-    claims = r.get("verdicts", [])
+    outcomes = [outcome(c) for c in r.get("verdicts", [])]
     return {
         "chapter": r["chapter"],
         "profile": r["profile"],
@@ -116,12 +116,35 @@ def _overview_row(r):
         "time": f"{r['duration_s']:.1f} s",
         "checks passed": passed,
         "checks failed": len(r["checks"]) - passed,
-        "claims holding": f"{sum(c['holds'] for c in claims)} of {len(claims)}" if claims else "-",
+        "claims holding": outcomes.count(HOLDS),
+        "claims not holding": outcomes.count(DOES_NOT_HOLD),
+        "claims not decided": outcomes.count(NOT_DECIDED),
     }
 
 
-def _judged_row(entry, kind, outcome, expected_label):
-    return {kind: entry["name"], "verdict": outcome, "measured": entry["value"], expected_label: entry["expected"]}
+def _judged_row(entry, kind, verdict, expected_label):
+    return {kind: entry["name"], "verdict": verdict, "measured": entry["value"], expected_label: entry["expected"]}
+
+
+def _claim_row(entry):
+    """A verdict's row: outcome, numbers, and, when a rule judged it over seeds, its statistic, effect, test and n.
+
+    A verdict given as holds=True/False/None, or read from a results.json of schema 3, leaves those cells empty.
+    """
+    row = _judged_row(entry, "empirical claim", outcome(entry), "claim")
+    judged = entry.get("effect") is not None
+    test = entry.get("test")
+    if test is not None and entry.get("p_value") is not None:
+        test += f", p={entry['p_value']:.2g}"
+    if test is not None and entry.get("note"):
+        test += f" ({entry['note']})"
+    return row | {
+        "statistic": entry.get("statistic"),
+        "effect [interval]": format_effect(entry["effect"], entry["interval"]) if judged else None,
+        "level": f"{100 * entry['level']:g}%" if judged else None,
+        "test": test,
+        "n": " vs ".join(map(str, entry["n"])) if judged else None,
+    }
 
 
 def _table(rows):

@@ -11,8 +11,10 @@ penalty, R1, clipping), :mod:`~ganlib.recipes` (papers' training settings with t
 described by frozen specs, with a registry), :mod:`~ganlib.batch` (many runs at once),
 :mod:`~ganlib.study` (grids of runs: select, summarise, compare), :mod:`~ganlib.plot`,
 :mod:`~ganlib.tables` (the one Markdown table renderer),
-:mod:`~ganlib.results` (what a notebook records and checks) and :mod:`~ganlib.runtime` (seeding,
-devices). The book's tooling (``python -m ganbook``) lives in the separate package ganbook.
+:mod:`~ganlib.results` (what a notebook records and checks), :mod:`~ganlib.stats` (claims judged
+over seeds: bootstrap intervals, a rank test, rules stated before the run; imported on its own,
+as it loads SciPy) and :mod:`~ganlib.runtime` (seeding, devices). The book's tooling
+(``python -m ganbook``) lives in the separate package ganbook.
 """
 
 __version__ = "0.1.0"

@@ -6,9 +6,12 @@ Two kinds of judgement, kept apart on purpose:
   a property of a method that theory guarantees. A failed check is a defect; the runner counts
   it and ``make test`` fails.
 - :func:`verdict` is for an empirical claim from a paper or from the notes (say, "RSGAN is
-  steadier than SGAN") judged by an experiment. Either outcome is a result the book reports
+  steadier than SGAN") judged by an experiment. It has three outcomes: HOLDS, DOES NOT HOLD,
+  and NOT DECIDED (the evidence at this budget cannot tell). Each is a result the book reports
   with its numbers; "does not hold" is a finding, not a build failure, so such a claim is never
-  bent to pass.
+  bent to pass. A claim judged over seeds passes the :class:`~ganlib.stats.Judgement` of a
+  :class:`~ganlib.stats.Rule` stated before the run, so that the verdict names its statistic,
+  test, number of seeds, and effect with its interval.
 
 Inside a run of ``python -m ganbook run`` every call is also appended, one JSON object a line,
 to the file named by the environment variable ``GANLIB_RESULTS``; the runner gathers those lines
@@ -19,16 +22,42 @@ notebook goes on and the runner counts the failure.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 
 import numpy as np
 
-__all__ = ["record", "check", "verdict", "checks", "verdicts", "metrics", "summary", "format_value", "RESULTS_ENV"]
+__all__ = [
+    "record",
+    "check",
+    "verdict",
+    "checks",
+    "verdicts",
+    "metrics",
+    "summary",
+    "format_value",
+    "format_effect",
+    "outcome",
+    "RESULTS_ENV",
+    "HOLDS",
+    "DOES_NOT_HOLD",
+    "NOT_DECIDED",
+    "OUTCOMES",
+    "JUDGEMENT_FIELDS",
+]
 
 RESULTS_ENV = "GANLIB_RESULTS"
 _ENTRIES: list[dict] = []
+
+# A verdict's three outcomes, as recorded; printed in capitals. ``holds`` keeps True / False / None beside them.
+HOLDS, DOES_NOT_HOLD, NOT_DECIDED = "holds", "does not hold", "not decided"
+OUTCOMES = (HOLDS, DOES_NOT_HOLD, NOT_DECIDED)
+_HOLDS_FLAG = {HOLDS: True, DOES_NOT_HOLD: False, NOT_DECIDED: None}
+_OUTCOME_OF_HOLDS = {flag: word for word, flag in _HOLDS_FLAG.items()}
+# What a verdict judged by a rule adds to its entry (None when it was given as holds=True/False/None).
+JUDGEMENT_FIELDS = ("statistic", "test", "n", "effect", "interval", "level", "p_value", "rule", "note")
 
 
 def _plain(value):
@@ -55,6 +84,12 @@ def format_value(value):
     return str(value)
 
 
+def format_effect(effect, interval):
+    """An effect with its interval, signed, to 3 significant digits: ``+0.12 [0.03, 0.2]``."""
+    lo, hi = interval
+    return f"{effect:+.3g} [{lo:.3g}, {hi:.3g}]"
+
+
 def _emit(entry):
     _ENTRIES.append(entry)
     path = os.environ.get(RESULTS_ENV)
@@ -78,14 +113,46 @@ def check(name, passed, value=None, expected=None):
     _judge("check", "passed", passed, ("PASS", "FAIL"), "expected", name, value, expected)
 
 
-def verdict(name, holds, value=None, expected=None):
-    """Judge an empirical claim: print one HOLDS / DOES NOT HOLD line and record it.
+def verdict(name, holds=None, value=None, expected=None, *, judgement=None):
+    """Judge an empirical claim: print one HOLDS / DOES NOT HOLD / NOT DECIDED line and record it.
 
-    Use it for claims an experiment may confirm or refute (see the module docstring); for
-    facts that must hold, use :func:`check`. The rule behind ``holds`` must be fixed before the
-    experiment runs and stated in the book beside the line.
+    Use it for claims an experiment may confirm or refute (see the module docstring); for facts
+    that must hold, use :func:`check`. The rule must be fixed before the experiment runs and
+    stated in the book beside the line. Two ways to give the outcome:
+
+    - ``verdict(name, judgement=rule.judge(candidate, baseline))`` for a claim over seeds: the
+      :class:`~ganlib.stats.Judgement` decides, and its statistic, test, n, effect, interval,
+      p-value and rule text are printed and recorded;
+    - ``verdict(name, holds, value, expected)`` with ``holds`` True, False, or None (NOT DECIDED),
+      for a claim a single measurement settles.
+
+    ``value`` (what was measured) and ``expected`` (what the claim says) are recorded either way.
     """
-    _judge("verdict", "holds", holds, ("HOLDS", "DOES NOT HOLD"), "claim", name, value, expected)
+    if judgement is not None and holds is not None:
+        raise ValueError("verdict takes holds or a judgement, not both: the judgement's outcome decides")
+    if judgement is None:
+        result = _OUTCOME_OF_HOLDS[None if holds is None else bool(holds)]
+        fields = dict.fromkeys(JUDGEMENT_FIELDS)
+    else:
+        result, fields = judgement.outcome, dataclasses.asdict(judgement)
+        fields = {k: _plain(fields[k]) for k in JUDGEMENT_FIELDS}
+    entry = {"kind": "verdict", "name": str(name), "outcome": result, "holds": _HOLDS_FLAG[result]}
+    entry.update(value=_plain(value), expected=_plain(expected), **fields)
+    _emit(entry)
+    numbers = []
+    if value is not None:
+        numbers.append(f"measured {format_value(entry['value'])}")
+    if expected is not None:
+        numbers.append(f"claim {format_value(entry['expected'])}")
+    parts = [str(judgement)] if judgement is not None else []
+    if numbers:
+        parts.append(", ".join(numbers))
+    print(f"{result.upper()}  {name}" + (": " + "; ".join(parts) if parts else ""))
+
+
+def outcome(entry):
+    """The outcome of a recorded verdict; an entry written before there were three (schema 3) has only ``holds``."""
+    return entry.get("outcome") or _OUTCOME_OF_HOLDS[entry["holds"]]
 
 
 def _judge(kind, flag, ok, words, expected_word, name, value, expected):
@@ -127,7 +194,7 @@ def summary():
     lines.append(f"{len(rows) - failed} passed, {failed} failed")
     if claims:
         lines += ["", f"{'empirical claim':<{width}}  verdict"]
-        lines += [f"{r['name']:<{width}}  {'holds' if r['holds'] else 'does not hold'}" for r in claims]
-        held = sum(r["holds"] for r in claims)
-        lines.append(f"{held} hold, {len(claims) - held} do not")
+        lines += [f"{r['name']:<{width}}  {outcome(r)}" for r in claims]
+        counts = [sum(outcome(r) == o for r in claims) for o in OUTCOMES]
+        lines.append("{} hold, {} do not, {} not decided".format(*counts))
     return "\n".join(lines)

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from ganbook import main
+from ganlib.results import JUDGEMENT_FIELDS
 
 PARAMS = """steps: int = 3  # loop length; range [1, inf)
 lr: float = 0.1  # a rate; range (0, 1]
@@ -77,9 +78,15 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert results["metrics"] == {"total": pytest.approx(0.03)}
     assert [c["passed"] for c in results["checks"]] == [True, True]
     # an empirical claim that does not hold is recorded, and is not a failure (the exit status was 0)
-    assert results["verdicts"] == [
-        {"name": "total exceeds 1", "holds": False, "value": pytest.approx(0.03), "expected": "> 1"}
-    ]
+    (claim,) = results["verdicts"]
+    assert claim == {
+        "name": "total exceeds 1",
+        "outcome": "does not hold",
+        "holds": False,
+        "value": pytest.approx(0.03),
+        "expected": "> 1",
+        **dict.fromkeys(JUDGEMENT_FIELDS),  # given as a bool: no rule, no evidence over seeds
+    }
     assert set(results["versions"]) == {"python", "torch", "ganlib", "git_commit"}
     assert results["duration_s"] > 0 and results["started"]
     executed = nbformat.read(out / "01_alpha.ipynb", as_version=4)
@@ -94,7 +101,8 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert run(nbs, "report", str(out), "-o", str(out / "report.md")) == 0
     page = (out / "report.md").read_text()
     assert "| 01_alpha | quick | cpu |" in page and "| steps is positive | PASS | 3 | > 0 |" in page
-    assert "| total exceeds 1 | does not hold | 0.03 | > 1 |" in page and "| 0 of 1 |" in page
+    assert "| total exceeds 1 | does not hold | 0.03 | > 1 |" in page
+    assert "| 2 | 0 | 0 | 1 | 0 |" in page  # checks passed, failed; claims holding, not holding, not decided
     # a changed parameter re-executes
     assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=0.5", "--device", "cpu", "--quiet") == 0
     assert json.loads((out / "01_alpha.results.json").read_text())["parameters"]["lr"] == 0.5

@@ -1,6 +1,8 @@
 import json
 
-from ganlib import results
+import pytest
+
+from ganlib import results, stats
 
 
 def test_check_prints_and_writes_entries(tmp_path, monkeypatch, capsys):
@@ -43,4 +45,99 @@ def test_verdicts_are_reported_apart_from_checks(tmp_path, monkeypatch, capsys):
     assert kinds == ["check", "verdict", "verdict"]
     assert [v["holds"] for v in results.verdicts()] == [False, True] and len(results.checks()) == 1
     lines = results.summary().splitlines()
-    assert "1 passed, 0 failed" in lines and lines[-1] == "1 hold, 1 do not"
+    assert "1 passed, 0 failed" in lines and lines[-1] == "1 hold, 1 do not, 0 not decided"
+
+
+def test_a_verdict_has_three_outcomes_printed_recorded_and_counted(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(results, "_ENTRIES", [])
+    path = tmp_path / "entries.jsonl"
+    monkeypatch.setenv(results.RESULTS_ENV, str(path))
+    results.verdict("faster", True, value=2.5, expected="> 2")
+    results.verdict("smaller", False)
+    results.verdict("steadier", None, value=[0.1, 0.2])
+    assert capsys.readouterr().out.splitlines() == [
+        "HOLDS  faster: measured 2.5, claim > 2",
+        "DOES NOT HOLD  smaller",
+        "NOT DECIDED  steadier: measured [0.1, 0.2]",
+    ]
+    written = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(e["outcome"], e["holds"]) for e in written] == [
+        ("holds", True),
+        ("does not hold", False),
+        ("not decided", None),
+    ]
+    assert all(e[k] is None for e in written for k in results.JUDGEMENT_FIELDS)  # no rule judged these
+    assert results.summary().splitlines()[-1] == "1 hold, 1 do not, 1 not decided"
+
+
+def test_a_judged_verdict_prints_and_records_its_evidence(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(results, "_ENTRIES", [])
+    path = tmp_path / "entries.jsonl"
+    monkeypatch.setenv(results.RESULTS_ENV, str(path))
+    judgement = stats.Judgement(
+        outcome="not decided",
+        statistic="mean of final HQ share",
+        test="bootstrap of mean difference",
+        n=(4, 4),
+        effect=0.12,
+        interval=(-0.03, 0.2),
+        level=0.95,
+        p_value=None,
+        rule="HOLDS if ...",
+    )
+    results.verdict("RSGAN beats SGAN", judgement=judgement, value={"RSGAN": 0.8, "SGAN": 0.68})
+    assert capsys.readouterr().out.splitlines() == [
+        "NOT DECIDED  RSGAN beats SGAN: effect +0.12 [-0.03, 0.2], bootstrap of mean difference, n=4 vs 4; "
+        "measured {'RSGAN': 0.8, 'SGAN': 0.68}"
+    ]
+    (entry,) = [json.loads(line) for line in path.read_text().splitlines()]
+    assert entry == {
+        "kind": "verdict",
+        "name": "RSGAN beats SGAN",
+        "outcome": "not decided",
+        "holds": None,
+        "value": {"RSGAN": 0.8, "SGAN": 0.68},
+        "expected": None,
+        "statistic": "mean of final HQ share",
+        "test": "bootstrap of mean difference",
+        "n": [4, 4],
+        "effect": 0.12,
+        "interval": [-0.03, 0.2],
+        "level": 0.95,
+        "p_value": None,
+        "rule": "HOLDS if ...",
+        "note": None,
+    }
+
+
+def test_a_rule_judges_and_verdict_records_each_outcome(monkeypatch, capsys):
+    monkeypatch.setattr(results, "_ENTRIES", [])
+    monkeypatch.delenv(results.RESULTS_ENV, raising=False)
+    rule = stats.Rule("final score", test="rank")
+    ahead, behind = [5.0, 6.0, 7.0, 8.0, 9.0], [0.0, 1.0, 2.0, 3.0, 4.0]
+    results.verdict("ahead", judgement=rule.judge(ahead, behind))
+    results.verdict("behind", judgement=rule.judge(behind, ahead))
+    results.verdict("mixed", judgement=rule.judge([1.0, 4.0, 5.0, 8.0, 9.0], [2.0, 3.0, 6.0, 7.0, 10.0]))
+    results.verdict("too few", judgement=rule.judge(ahead[:3], behind[:3]))
+    p = "p=0.0079, n=5 vs 5"
+    assert capsys.readouterr().out.splitlines() == [
+        f"HOLDS  ahead: effect +1 [1, 1], Mann-Whitney U, two-sided, {p}",
+        f"DOES NOT HOLD  behind: effect -1 [-1, -1], Mann-Whitney U, two-sided, {p}",
+        "NOT DECIDED  mixed: effect -0.04 [-1, 1], Mann-Whitney U, two-sided, p=1, n=5 vs 5",
+        "NOT DECIDED  too few: effect +1 [1, 1], Mann-Whitney U, two-sided, p=0.1, n=3 vs 3 "
+        "(too few seeds to decide at 95%: needs 4 vs 4 seeds)",
+    ]
+    recorded = results.verdicts()
+    assert [v["outcome"] for v in recorded] == ["holds", "does not hold", "not decided", "not decided"]
+    assert recorded[-1]["note"] == "too few seeds to decide at 95%: needs 4 vs 4 seeds"
+    assert recorded[0]["rule"] == rule.text and recorded[0]["p_value"] == pytest.approx(2 / 252)
+
+
+def test_a_verdict_takes_holds_or_a_judgement_not_both():
+    judgement = stats.Rule("score", threshold=0.0).judge([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="holds or a judgement, not both"):
+        results.verdict("claim", True, judgement=judgement)
+
+
+def test_outcome_of_an_entry_written_before_there_were_three():
+    assert [results.outcome({"holds": h}) for h in (True, False, None)] == ["holds", "does not hold", "not decided"]
