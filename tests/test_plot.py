@@ -7,7 +7,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ganlib.losses import LOSSES  # noqa: E402
-from ganlib.plot import LOSS_COLORS, PALETTE, digit_montage, loss_color, plot_digit_runs, plot_runs  # noqa: E402
+from ganlib.plot import (  # noqa: E402
+    LOSS_COLORS,
+    PALETTE,
+    digit_montage,
+    loss_color,
+    plot_class_histograms,
+    plot_digit_runs,
+    plot_final_hq,
+    plot_run_samples,
+    plot_runs,
+    plot_study_curves,
+)
 
 
 def test_every_registered_loss_has_its_own_colour():
@@ -42,4 +53,63 @@ def test_run_curves_and_digit_figures_draw_one_legend_entry_per_group():
     assert axes[0].lines[0].get_color() == LOSS_COLORS["lsgan"]
     plot_digit_runs(runs[1:], ["lsgan", "ralsgan"], axes, fd_floor=1.0)
     assert len(axes[2].lines) == 3 and axes[0].get_title() == "lsgan: digit-FD 3"
+    plt.close(fig)
+
+
+def _mixture_run(dataset, loss, modes, seed=0):
+    return {
+        "spec": {"dataset": dataset, "loss": loss, "seed": seed, "std": None},
+        "step": [10, 20],
+        "modes": [modes - 1, modes],
+        "hq": [0.2, 0.5 + 0.1 * seed],
+        "w1": [1.0, 0.5],
+        "final_modes": modes,
+        "n_modes": 8 if dataset == "ring" else 25,
+        "final_hq": 0.5 + 0.1 * seed,
+        "samples": np.zeros((10, 2)),
+    }
+
+
+def test_study_curves_put_a_score_per_row_and_a_data_set_per_column():
+    runs = [_mixture_run("ring", "lsgan", 8), _mixture_run("grid", "lsgan", 20), _mixture_run("grid", "rsgan", 3)]
+    fig, axes = plot_study_curves(runs, ("modes", "hq", "w1"))
+    assert axes.shape == (3, 2) and axes[0, 1].get_title() == "grid: modes covered"
+    assert axes[0, 1].lines[-1].get_ydata()[0] == 25  # the mixture's number of modes, marked
+    assert len(axes[1, 1].lines) == 2 and axes[1, 1].get_ylim() == (0, 1) and axes[2, 0].get_yscale() == "log"
+    plt.close(fig)
+
+
+def test_run_samples_draw_the_first_run_of_each_cell_with_its_score():
+    runs = [
+        _mixture_run("ring", "lsgan", 7),
+        _mixture_run("ring", "lsgan", 1, seed=1),
+        _mixture_run("grid", "rsgan", 3),
+    ]
+    runs.append({**_mixture_run("swissroll", "rsgan", 0), "n_modes": 0, "final_modes": None, "w1": [0.9, 0.25]})
+    fig, axes = plot_run_samples(runs, real=50)
+    assert axes.shape == (3, 2) and axes[0, 0].get_title() == "ring: lsgan\n7/8 modes"
+    assert axes[2, 1].get_title() == "swissroll: rsgan\nW1 0.25" and not axes[0, 1].collections  # an empty cell
+    assert axes[1, 1].get_xlim() == (-6, 6) and len(axes[0, 0].collections) == 3  # real, generated, centres
+    plt.close(fig)
+
+
+def test_final_hq_fills_the_dots_of_runs_that_covered_every_mode():
+    fig, ax = plt.subplots()
+    full, partial = _mixture_run("ring", "lsgan", 8), _mixture_run("ring", "lsgan", 5, seed=1)
+    plot_final_hq(ax, {"lsgan": [full, partial], "rsgan": [_mixture_run("ring", "rsgan", 8)]})
+    faces = ax.collections[0].get_facecolors()
+    assert faces[0][3] == 1 and tuple(faces[1][:3]) == (1, 1, 1)  # filled, then white
+    assert [t.get_text() for t in ax.texts] == ["50%", "100%"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["lsgan", "rsgan"]
+    plt.close(fig)
+
+
+def test_class_histograms_show_shares_side_by_side():
+    fig, ax = plt.subplots()
+    runs = [{"histogram": np.arange(10.0)}, {"histogram": np.ones(10)}]
+    plot_class_histograms(ax, runs, ["dcgan", "mlp"], colors={"dcgan": "red"})
+    bars = ax.patches
+    assert len(bars) == 20 and abs(bars[9].get_height() - 9 / 45) < 1e-12 and abs(bars[10].get_height() - 0.1) < 1e-12
+    assert abs(bars[0].get_x() + bars[0].get_width() - bars[10].get_x()) < 1e-12  # the two runs' bars touch
+    assert bars[0].get_facecolor()[:3] == (1, 0, 0) and bars[10].get_facecolor()[:3] != (1, 0, 0)
     plt.close(fig)
