@@ -12,6 +12,8 @@ __all__ = [
     "loss_color",
     "plot_densities",
     "plot_samples_2d",
+    "plot_critic_field",
+    "plot_moves",
     "plot_history",
     "plot_runs",
     "plot_study_curves",
@@ -111,6 +113,36 @@ def plot_samples_2d(real=None, fake=None, centers=None, ax=None, title=None, lim
     ax.set(aspect="equal", xticks=[], yticks=[])
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plot_critic_field(ax, critic, xlim, ylim, level=None, transform=None, n=141, cmap="RdBu_r"):
+    """Filled contours of a 2-D critic over the box ``xlim`` x ``ylim`` (``n`` x ``n`` points), with a colour bar.
+
+    ``transform`` maps the critic's outputs first (``torch.sigmoid`` shows a discriminator's
+    P(real)); ``level`` draws that contour as a black line (a decision boundary).
+    """
+    import torch
+
+    xx, yy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    points = torch.tensor(np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32)
+    with torch.no_grad():
+        out = critic(points.to(next(critic.parameters()).device))
+        field = (out if transform is None else transform(out)).cpu().numpy().reshape(xx.shape)
+    filled = ax.contourf(xx, yy, field, levels=20, cmap=cmap, alpha=0.6)
+    if level is not None:
+        ax.contour(xx, yy, field, levels=[level], colors="k", linewidths=1.5)
+    ax.figure.colorbar(filled, ax=ax, fraction=0.046)
+    return ax
+
+
+def plot_moves(ax, points, moves, label=None, color=None):
+    """2-D points drawn as stars, each with an arrow along its row of ``moves``, the longest arrow one unit long."""
+    points, moves = (np.asarray(a.detach().cpu() if hasattr(a, "detach") else a) for a in (points, moves))
+    scale = 1.0 / max(np.linalg.norm(moves, axis=1).max(), 1e-12)
+    color = color or PALETTE["other"]
+    ax.quiver(*points.T, *(moves * scale).T, angles="xy", scale_units="xy", scale=1, color=color, width=0.006)
+    ax.scatter(points[:, 0], points[:, 1], marker="*", s=90, color=color, label=label)
     return ax
 
 

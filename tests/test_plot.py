@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 from ganlib.losses import LOSSES  # noqa: E402
 from ganlib.plot import (  # noqa: E402
@@ -13,8 +14,10 @@ from ganlib.plot import (  # noqa: E402
     digit_montage,
     loss_color,
     plot_class_histograms,
+    plot_critic_field,
     plot_digit_runs,
     plot_final_hq,
+    plot_moves,
     plot_run_samples,
     plot_runs,
     plot_study_curves,
@@ -112,4 +115,22 @@ def test_class_histograms_show_shares_side_by_side():
     assert len(bars) == 20 and abs(bars[9].get_height() - 9 / 45) < 1e-12 and abs(bars[10].get_height() - 0.1) < 1e-12
     assert abs(bars[0].get_x() + bars[0].get_width() - bars[10].get_x()) < 1e-12  # the two runs' bars touch
     assert bars[0].get_facecolor()[:3] == (1, 0, 0) and bars[10].get_facecolor()[:3] != (1, 0, 0)
+    plt.close(fig)
+
+
+def test_critic_field_shades_the_box_and_draws_the_boundary_and_moves_scale_to_one():
+    fig, ax = plt.subplots()
+    D = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        D.weight.copy_(torch.tensor([[4.0, 0.0]]))
+        D.bias.zero_()
+    plot_critic_field(ax, D, (-1, 1), (-2, 2), level=0.5, transform=torch.sigmoid, n=41)
+    filled, line = ax.collections[:2]
+    assert filled.levels.min() >= 0 and filled.levels.max() <= 1 and list(line.levels) == [0.5]
+    assert len(fig.axes) == 2 and ax.get_xlim() == (-1, 1) and ax.get_ylim() == (-2, 2)  # and a colour bar
+    boundary = np.concatenate(line.allsegs[0])
+    assert np.abs(boundary[:, 0]).max() < 1e-6  # sigmoid(4 x) = 1/2 on the line x = 0
+    plot_moves(ax, torch.tensor([[0.0, 0.0], [1.0, 1.0]]), torch.tensor([[3.0, 4.0], [0.3, 0.0]]), label="probes")
+    arrows = ax.collections[-2]
+    assert np.allclose(np.hypot(arrows.U, arrows.V), [1.0, 0.06])  # the longest is one unit long
     plt.close(fig)
