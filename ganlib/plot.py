@@ -11,6 +11,7 @@ __all__ = [
     "LOSS_COLORS",
     "loss_color",
     "plot_densities",
+    "plot_game_1d",
     "plot_samples_2d",
     "plot_critic_field",
     "plot_moves",
@@ -91,6 +92,24 @@ def plot_densities(x, curves, ax=None, title=None, styles=None):
     if title:
         ax.set_title(title)
     ax.legend()
+    return ax
+
+
+def plot_game_1d(ax, x, p_data, snap, z=None):
+    """The original paper's Figure 1 for one :class:`ganlib.stages.GameSnapshot` ``snap`` on the grid ``x``.
+
+    p_data dotted, p_g solid, D dashed; below them the mapping x = G(z) of the latents ``z``
+    (default nine points in [-2, 2]) as lines from the z axis (at height -0.45) to the x axis
+    (at -0.1), drawn from G's law: x = mean + std z.
+    """
+    ax.plot(x, p_data, ":", color=PALETTE["data"], lw=2, label="p_data")
+    ax.plot(x, snap.p_g, color=PALETTE["generator"], label="p_g")
+    ax.plot(x, snap.d, "--", color=PALETTE["discriminator"], label="D")
+    for z_ in np.linspace(-2, 2, 9) if z is None else z:
+        ax.plot([z_, snap.law.mean + snap.law.std * z_], [-0.45, -0.1], color="gray", lw=0.6)
+    ax.axhline(-0.1, color="black", lw=0.5)
+    ax.axhline(-0.45, color="black", lw=0.5)
+    ax.set_ylim(-0.5, 1.05)
     return ax
 
 

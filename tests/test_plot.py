@@ -17,6 +17,7 @@ from ganlib.plot import (  # noqa: E402
     plot_critic_field,
     plot_digit_runs,
     plot_final_hq,
+    plot_game_1d,
     plot_moves,
     plot_run_samples,
     plot_runs,
@@ -133,4 +134,18 @@ def test_critic_field_shades_the_box_and_draws_the_boundary_and_moves_scale_to_o
     plot_moves(ax, torch.tensor([[0.0, 0.0], [1.0, 1.0]]), torch.tensor([[3.0, 4.0], [0.3, 0.0]]), label="probes")
     arrows = ax.collections[-2]
     assert np.allclose(np.hypot(arrows.U, arrows.V), [1.0, 0.06])  # the longest is one unit long
+    plt.close(fig)
+
+
+def test_game_1d_draws_the_densities_d_and_the_mapping_from_z():
+    from ganlib.data import Gaussian1D
+    from ganlib.stages import GameSnapshot
+
+    x = np.linspace(-3, 5, 81)
+    law = Gaussian1D(1.0, 0.5)
+    fig, ax = plt.subplots()
+    plot_game_1d(ax, x, np.zeros_like(x), GameSnapshot(law.pdf(x), np.full_like(x, 0.5), None, law), z=[-2.0, 2.0])
+    assert [line.get_label() for line in ax.lines[:3]] == ["p_data", "p_g", "D"]
+    mapping = ax.lines[3:5]
+    assert [tuple(line.get_xdata()) for line in mapping] == [(-2.0, 0.0), (2.0, 2.0)]  # z -> 1 + 0.5 z
     plt.close(fig)
