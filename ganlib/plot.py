@@ -16,6 +16,7 @@ __all__ = [
     "plot_critic_field",
     "plot_moves",
     "plot_history",
+    "plot_generator_gradients",
     "plot_runs",
     "plot_study_curves",
     "plot_run_samples",
@@ -178,6 +179,31 @@ def plot_history(history, ax=None, title="training curves", smooth=25):
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_generator_gradients(axes, gradients, p_fake, labels=None):
+    """What a frozen G would receive while D trains against it: two panels (chapters 3 and 4).
+
+    ``axes[0]``: for each loss in ``gradients`` (``{"step", "mean"}``, and ``"std"`` drawn as a
+    band), the norm of the gradient its generator loss sends G, log scale, in the loss's colour,
+    named by ``labels`` (default the loss's name). ``axes[1]``: ``p_fake = (steps, values)``, the
+    mean D(G(z)) as D wins.
+    """
+    for name, g in gradients.items():
+        color = loss_color(name)
+        axes[0].semilogy(g["step"], g["mean"], color=color, label=(labels or {}).get(name, name))
+        if "std" in g:
+            low = np.clip(g["mean"] - g["std"], 1e-12, None)  # the band stays on the log scale
+            axes[0].fill_between(g["step"], low, g["mean"] + g["std"], color=color, alpha=0.2)
+    axes[0].set(
+        xlabel="discriminator steps (G frozen)",
+        ylabel=r"$\|\nabla_\theta J^{(G)}\|$",
+        title="the gradient G would receive",
+    )
+    axes[0].legend(fontsize=8)
+    axes[1].semilogy(*p_fake, color=PALETTE["discriminator"])
+    axes[1].set(xlabel="discriminator steps", ylabel="mean $D(G(z))$", title="the discriminator wins")
+    return axes
 
 
 def plot_runs(ax, runs, key, group="loss", colors=None, x="step", **style):

@@ -18,6 +18,7 @@ from ganlib.plot import (  # noqa: E402
     plot_digit_runs,
     plot_final_hq,
     plot_game_1d,
+    plot_generator_gradients,
     plot_moves,
     plot_run_samples,
     plot_runs,
@@ -148,4 +149,20 @@ def test_game_1d_draws_the_densities_d_and_the_mapping_from_z():
     assert [line.get_label() for line in ax.lines[:3]] == ["p_data", "p_g", "D"]
     mapping = ax.lines[3:5]
     assert [tuple(line.get_xdata()) for line in mapping] == [(-2.0, 0.0), (2.0, 2.0)]  # z -> 1 + 0.5 z
+    plt.close(fig)
+
+
+def test_generator_gradients_draw_a_band_only_where_a_spread_is_given():
+    fig, axes = plt.subplots(1, 2)
+    steps = np.array([10, 20])
+    gradients = {
+        "minimax": {"step": steps, "mean": np.array([1e-1, 1e-3]), "std": np.array([0.2, 1e-4])},
+        "wgan_gp": {"step": steps, "mean": np.array([0.5, 0.6])},
+    }
+    plot_generator_gradients(axes, gradients, (steps, [0.4, 0.01]), labels={"wgan_gp": "WGAN-GP critic"})
+    assert [line.get_label() for line in axes[0].lines] == ["minimax", "WGAN-GP critic"]
+    assert axes[0].lines[1].get_color() == LOSS_COLORS["wgan_gp"] and len(axes[0].collections) == 1
+    band = axes[0].collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == 1e-12  # mean - std < 0 is clipped to stay on the log scale
+    assert axes[0].get_yscale() == axes[1].get_yscale() == "log" and list(axes[1].lines[0].get_ydata()) == [0.4, 0.01]
     plt.close(fig)
