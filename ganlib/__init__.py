@@ -4,7 +4,8 @@ One idea per module: :mod:`~ganlib.info` (information theory), :mod:`~ganlib.dat
 :mod:`~ganlib.losses` (GAN losses by name), :mod:`~ganlib.models` (networks),
 :mod:`~ganlib.loss_terms` (the f1, f2, g1, g2 notation), :mod:`~ganlib.penalties` (gradient
 penalty, R1, clipping), :mod:`~ganlib.recipes` (papers' training settings with their sources),
-:mod:`~ganlib.train` (the alternating loop, with hooks), :mod:`~ganlib.probes` (gradient probes),
+:mod:`~ganlib.train` (the alternating loop, with hooks), :mod:`~ganlib.stages` (training in
+stages, the 1-D game read after each), :mod:`~ganlib.probes` (gradient probes),
 :mod:`~ganlib.densities` (V(G, D), D* and divergences on 1-D grids), :mod:`~ganlib.estimators`
 (divergences read off a trained discriminator), :mod:`~ganlib.metrics`,
 :mod:`~ganlib.digit_metrics` (image metrics without Inception), :mod:`~ganlib.runs` (runs

@@ -34,6 +34,7 @@ __all__ = [
     "digit_features",
     "digit_fd",
     "class_histogram",
+    "reference_scores",
 ]
 
 CACHE_ENV = "GANLIB_CACHE"
@@ -121,3 +122,23 @@ def class_histogram(images, classifier=None):
     with torch.no_grad():
         predicted = classifier(_images(images)).argmax(1).numpy()
     return np.bincount(predicted, minlength=10)
+
+
+def reference_scores(classifier=None, seed=0):
+    """The digit metrics read on real digits and on noise: the yardsticks for generated digits.
+
+    ``classifier_accuracy``: the classifier's accuracy on the held-out split; ``fd_floor``: the
+    digit-FD between the training and the held-out split (the best a generator can hope for at
+    this sample size); ``fd_noise``: the digit-FD of uniform noise in [-1, 1] (as many images as
+    the held-out split, drawn with ``seed``) to the held-out split.
+    """
+    classifier = classifier or load_digit_classifier()
+    (x_train, _), (x_held_out, y_held_out) = split_digits()
+    with torch.no_grad():
+        accuracy = float((classifier(x_held_out).argmax(1) == y_held_out).float().mean())
+    noise = torch.rand(len(x_held_out), 1, 8, 8, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+    return {
+        "classifier_accuracy": accuracy,
+        "fd_floor": digit_fd(x_train, x_held_out, classifier),
+        "fd_noise": digit_fd(noise, x_held_out, classifier),
+    }

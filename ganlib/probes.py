@@ -5,6 +5,8 @@
   perfect-discriminator problem (chapter 4).
 - :func:`generator_loss_slopes`: a generator loss and its slope through D's logit, per sample,
   over a range of logits (where a loss saturates).
+- :func:`fake_sample_gradients`: the gradient of a generator loss with respect to each fake
+  sample, the direction that loss pushes it (chapter 5's decision boundaries).
 - :class:`GradientProbe`: a training callback that logs those norms (mean and spread over fixed
   latent batches) and the mean D(G(z)), as G would see them at that step.
 - :func:`layer_gradient_norms`: the norm of the critic loss's gradient with respect to each
@@ -27,6 +29,7 @@ from .losses import get_loss
 __all__ = [
     "generator_gradient_norms",
     "generator_loss_slopes",
+    "fake_sample_gradients",
     "GradientProbe",
     "layer_gradient_norms",
     "weight_values",
@@ -68,6 +71,21 @@ def generator_loss_slopes(loss, logits):
     leaf = logits.clone().requires_grad_(True)
     (grad,) = torch.autograd.grad(loss.g_loss(None, leaf), leaf)
     return values, grad.numpy() * len(logits)  # undo the batch mean
+
+
+def fake_sample_gradients(D, loss, x_fake):
+    """dJ_G/dx for each row x of ``x_fake``, each taken as its own one-sample batch (as a single fake would see it).
+
+    Minus this is the direction the generator loss ``loss`` (a name or a GANLoss) moves that
+    sample; G's own gradient starts from it by the chain rule. D's gradients are left untouched.
+    """
+    loss = get_loss(loss)
+    if loss.g_uses_real:
+        raise ValueError("this generator loss reads real samples too: its gradient depends on a real batch")
+    x = x_fake.detach().clone().requires_grad_(True)
+    per_sample = [loss.g_loss(None, D(x[i : i + 1])) for i in range(len(x))]
+    (grad,) = torch.autograd.grad(sum(per_sample), x)
+    return grad
 
 
 class GradientProbe:

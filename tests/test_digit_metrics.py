@@ -64,3 +64,11 @@ def test_fd_orders_real_above_noise_and_histograms_count(classifier):
 def test_wrong_image_shape_is_a_clear_error(classifier):
     with pytest.raises(ValueError, match=r"expected digits of shape \(N, 1, 8, 8\)"):
         dm.digit_features(torch.zeros(4, 28, 28), classifier)
+
+
+def test_reference_scores_put_real_digits_far_below_noise(classifier):
+    ref = dm.reference_scores(classifier, seed=0)
+    (x, _), (x_test, _) = dm.split_digits()
+    assert ref["fd_floor"] == dm.digit_fd(x, x_test, classifier) and 0 < ref["fd_floor"] < ref["fd_noise"] / 10
+    assert ref["classifier_accuracy"] >= 0.95
+    assert dm.reference_scores(classifier, seed=1)["fd_noise"] != ref["fd_noise"]  # the seed draws the noise

@@ -2,11 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
 from ganlib.data import VerticalSegment
-from ganlib.estimators import discriminator_divergences, dv_kl_lower_bound, js_from_logits
+from ganlib.estimators import discriminator_divergences, dv_kl_lower_bound, js_from_logits, kr_dual, parallel_lines
 
 
 def test_js_estimate_is_zero_for_a_blind_and_log_2_for_a_perfect_discriminator():
@@ -28,3 +29,23 @@ def test_disjoint_segments_look_disjoint_and_one_segment_looks_alike():
     same = discriminator_divergences(VerticalSegment(0.0).sample, VerticalSegment(0.0).sample, n=128, steps=50, seed=0)
     assert apart[0] > math.log(2) - 0.05 and apart[1][-1] > apart[1][0] > 1
     assert abs(same[0]) < 0.05 and len(same[1]) == 2
+
+
+def test_kr_dual_of_the_identity_is_the_gap_between_the_means():
+    f = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        f.weight.fill_(1.0)
+        f.bias.fill_(5.0)  # a constant cancels
+    x_p, x_q = torch.tensor([[3.0], [5.0]]), torch.tensor([[0.0], [1.0], [2.0]])
+    assert kr_dual(f, x_p, x_q) == pytest.approx(3.0)  # W1 of these two samples is 3 too: f is optimal
+    assert f.weight.grad is None
+
+
+def test_parallel_lines_w_grows_with_the_gap_while_js_saturates():
+    out = parallel_lines([-0.5, 0.0, 0.5], n=128, steps=150, seed=0)
+    assert list(out["theta"]) == [-0.5, 0.0, 0.5] and out["w_hat"].shape == out["js_hat"].shape == (3,)
+    np.testing.assert_allclose(out["w_hat"], [0.5, 0.0, 0.5], atol=0.05)
+    assert abs(out["js_hat"][1]) < 0.05 and np.all(out["js_hat"][[0, 2]] > math.log(2) - 0.05)
+    assert np.all(out["kl_lower_bound"][[0, 2]] > out["kl_lower_bound_half_way"][[0, 2]])
+    same = discriminator_divergences(VerticalSegment(0.0).sample, VerticalSegment(0.5).sample, 128, 150, seed=0)
+    assert out["js_hat"][2] == same[0]  # each theta's discriminator is the one discriminator_divergences trains

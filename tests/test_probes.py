@@ -8,6 +8,7 @@ from torch import nn
 from ganlib.models import AffineGenerator, MLPDiscriminator
 from ganlib.probes import (
     GradientProbe,
+    fake_sample_gradients,
     generator_gradient_norms,
     generator_loss_slopes,
     layer_gradient_norms,
@@ -82,3 +83,20 @@ def test_generator_loss_slopes_match_the_closed_forms():
     assert np.allclose(slopes, -d)
     with pytest.raises(ValueError, match="reads real samples"):
         generator_loss_slopes("rsgan", logits)
+
+
+def test_fake_sample_gradients_are_each_fakes_own_gradient():
+    D = nn.Linear(2, 1)
+    with torch.no_grad():
+        D.weight.copy_(torch.tensor([[3.0, -4.0]]))
+        D.bias.fill_(0.5)
+    critic = lambda x: D(x).squeeze(-1)  # noqa: E731
+    x = torch.tensor([[1.0, 2.0], [-3.0, 0.5], [0.0, 0.0]])
+    # -log sigmoid(l) has slope -sigmoid(-l) in l, and dl/dx = w: one sample's batch, no 1/N
+    expected = -torch.sigmoid(-critic(x)).unsqueeze(1) * D.weight
+    torch.testing.assert_close(fake_sample_gradients(critic, "non_saturating", x), expected)
+    # least squares, 0-1-1 coding: (l - 1)^2 / 2 has slope l - 1
+    torch.testing.assert_close(fake_sample_gradients(critic, "lsgan", x), (critic(x) - 1).unsqueeze(1) * D.weight)
+    assert D.weight.grad is None and not x.requires_grad
+    with pytest.raises(ValueError, match="reads real samples"):
+        fake_sample_gradients(critic, "rsgan", x)
