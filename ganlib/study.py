@@ -46,8 +46,13 @@ def spec_grid(make, axes, **fixed):
 
 
 def run_study(specs, workers=None, desc="runs"):
-    """Run every spec (in parallel; results in the specs' order) and return them as a :class:`Study`."""
-    return Study(run_batch(run_spec, list(specs), workers=workers, desc=desc))
+    """Run every spec (in parallel; results in the specs' order) and return them as a :class:`Study`.
+
+    Runs that blew up are named at once (:func:`show_divergences`, recorded as ``diverged runs (desc)``).
+    """
+    study = Study(run_batch(run_spec, list(specs), workers=workers, desc=desc))
+    show_divergences(study, name=f"diverged runs ({desc})", quiet=True)
+    return study
 
 
 class Study(Sequence):
@@ -137,10 +142,20 @@ def digits_summary(runs):
     }
 
 
-def show_divergences(study, fields, name="diverged_runs"):
-    """Print and record the runs of ``study`` that blew up: one row per run with its spec ``fields`` and the step
-    where it diverged and the first non-finite value's name (a table, or one line saying none did); recorded under
-    ``name`` as a list of rows."""
+def _varying_fields(study):
+    """The spec fields whose values differ between the runs of ``study`` (what tells its runs apart)."""
+    specs = [r["spec"] for r in study]
+    return [k for k in specs[0] if len({repr(s.get(k)) for s in specs}) > 1] if specs else []
+
+
+def show_divergences(study, fields=None, name="diverged_runs", quiet=False):
+    """Print and record the runs of ``study`` that blew up: one row per run with its spec ``fields`` (default:
+    those that vary within the study), the step where it diverged and the first non-finite value's name.
+
+    Recorded under ``name`` as a list of rows (empty when no run diverged). Printed as a table; when no run
+    diverged, one line says so unless ``quiet``.
+    """
+    fields = _varying_fields(study) if fields is None else fields
     rows = [
         {**{f: r["spec"][f] for f in fields}, "diverged_at": r["diverged"]["step"], "non_finite": r["diverged"]["name"]}
         for r in study.diverged()
@@ -149,7 +164,7 @@ def show_divergences(study, fields, name="diverged_runs"):
     if rows:
         print(f"{len(rows)} of {len(study)} runs diverged (a loss became NaN or infinite); they are not scored:")
         print(markdown_table(rows))
-    else:
+    elif not quiet:
         print(f"none of the {len(study)} runs diverged")
 
 

@@ -129,3 +129,15 @@ def test_show_divergences_prints_and_records_each_blown_up_run(capsys, monkeypat
     assert '"name": "diverged_runs"' in entry and '"diverged_at": 12' in entry
     show_divergences(FAKE, ("loss",))
     assert "none of the 4 runs diverged" in capsys.readouterr().out
+    show_divergences(Study([_diverged("b", 5), _run("a", 8, 0.9, 0)]))  # fields: those that vary
+    assert "| loss | diverged_at | non_finite |" in capsys.readouterr().out
+
+
+def test_run_study_names_the_runs_that_blew_up(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("GANLIB_RESULTS", str(tmp_path / "entries.jsonl"))
+    specs = spec_grid(MixtureRun, {"lr_d": [2e-3, 1e3]}, loss="lsgan", lr_g=1e3, steps=20, evals=1, n_eval=100)
+    with pytest.warns(RuntimeWarning, match="training diverged"):
+        study = run_study(specs, workers=1, desc="blow-ups")
+    assert [r["diverged"] is not None for r in study] == [False, True]
+    assert "| lr_d | diverged_at | non_finite |" in capsys.readouterr().out
+    assert '"name": "diverged runs (blow-ups)"' in (tmp_path / "entries.jsonl").read_text()
