@@ -19,8 +19,9 @@ types, defaults and allowed ranges are declared in its cell tagged ``parameters`
     device: str = "auto"  # torch device; one of auto|cpu|cuda
     losses: str = "minimax,rsgan"  # comma-separated losses; each one of minimax|rsgan|wgan
 
-The values of each profile (``quick`` for a CPU, ``full`` for paper scale on a GPU) live in one
-file, ``profiles.yml`` in the notebooks folder. Everything the user asks for is validated before
+The values of each profile (``quick`` for a CPU in minutes, ``medium`` for about ten minutes a
+chapter on 2 cores, ``full`` for paper scale on a GPU) live in one file, ``profiles.yml`` in the
+notebooks folder. Everything the user asks for is validated before
 anything runs.
 
 Each executed chapter lands in ``OUT/NN_topic.ipynb`` with ``OUT/NN_topic.results.json``
@@ -36,7 +37,7 @@ wrote bare Infinity and NaN; version 1 lacked ``verdicts``)::
 
     schema        4
     chapter       "01_information_theory"
-    profile       "quick" | "full"
+    profile       "quick" | "medium" | "full"
     parameters    {name: value} as injected into the notebook
     device        "cpu" | "cuda"
     versions      {python, torch, ganlib, git_commit}; the commit of the checkout holding the

@@ -1,8 +1,9 @@
 """Chapters and profiles: the notebooks of a folder, their parameters and ``profiles.yml``.
 
 A chapter is a notebook ``NN_topic.ipynb`` in the notebooks folder (by default ``notebooks``
-under the current working directory). The values of each profile (``quick`` for a CPU, ``full``
-for paper scale on a GPU) live in one file beside the chapters, ``profiles.yml``.
+under the current working directory). The values of each profile (``quick`` for a CPU,
+``medium`` for about ten minutes a chapter on 2 cores, ``full`` for paper scale on a GPU) live in
+one file beside the chapters, ``profiles.yml``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .params import UsageError, parse_param
 __all__ = ["Chapter", "DEFAULT_NOTEBOOKS", "PROFILES", "discover", "read_profiles", "select_chapters"]
 
 DEFAULT_NOTEBOOKS = Path("notebooks")  # relative: under the current working directory
-PROFILES = ("quick", "full")
+PROFILES = ("quick", "medium", "full")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ widening derived for the mean.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -264,6 +265,12 @@ class Judgement:
     p_value: float | None  # the rank test's; None for a bootstrap
     rule: str  # the rule's text, as printed before the run
     note: str | None = None  # why the outcome is not what the numbers alone suggest (too few seeds)
+
+    def undecided(self, reason, rule=None):
+        """This judgement turned NOT DECIDED for ``reason`` (a condition of the rule the data do not meet), with
+        ``rule`` as the rule's text if given; the effect and interval stay as measured."""
+        note = reason if self.note is None else f"{self.note}; {reason}"
+        return dataclasses.replace(self, outcome=NOT_DECIDED, note=note, rule=rule or self.rule)
 
     def __str__(self):
         n = " vs ".join(map(str, self.n))

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .batch import run_batch
 from .results import record
 from .runs import run_spec
+from .stats import Judgement, Rule
 from .tables import markdown_table
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "Study",
     "mixture_summary",
     "digits_summary",
+    "settled",
+    "RunComparison",
+    "STEADIER",
     "steadier",
-    "STEADIER_RULE",
     "show_divergences",
 ]
 
@@ -168,26 +172,76 @@ def show_divergences(study, fields=None, name="diverged_runs", quiet=False):
         print(f"none of the {len(study)} runs diverged")
 
 
-STEADIER_RULE = (
-    "share of all-mode runs and mean HQ no worse than the baseline's; share, HQ or lost modes strictly better"
-)
+def settled(runs, key, tolerance=0.05):
+    """Whether the score ``key`` (a series over scorings, such as ``"modes"``) has stopped moving: ``(bool, text)``.
 
-
-def steadier(row, base, name="candidate", base_name="baseline"):
-    """Whether a summary row (:func:`mixture_summary`) is steadier than ``base``, as a verdict's keyword arguments.
-
-    Returns ``{"holds": bool, "value": {...}, "expected": STEADIER_RULE}``, so that
-    ``verdict(claim, **steadier(row, base))`` states the rule with the numbers it read.
+    The runs' mean over the last quarter of their scorings (at least one) is compared with the quarter before;
+    the score has settled when the two differ by at most ``tolerance`` of the larger in size. Final scores that
+    are still moving measure how fast a loss trains, not where it ends.
     """
-    no_worse = row["all_modes_share"] >= base["all_modes_share"] and row["hq_mean"] >= base["hq_mean"]
-    better = (
-        row["all_modes_share"] > base["all_modes_share"]
-        or row["hq_mean"] > base["hq_mean"]
-        or row["lost_modes"] < base["lost_modes"]
-    )
-    keys = ("all_modes_share", "hq_mean", "lost_modes")
-    return {
-        "holds": bool(no_worse and better),
-        "value": {name: [row[k] for k in keys], base_name: [base[k] for k in keys]},
-        "expected": STEADIER_RULE,
-    }
+    series = [np.asarray(r[key], dtype=float) for r in runs]
+    scorings = min((len(x) for x in series), default=0)
+    q = max(1, scorings // 4)
+    if scorings < 2:
+        return False, f"{key}: fewer than two scorings, so whether it settled is unknown"
+    last = np.mean([x[-q:].mean() for x in series])
+    before = np.mean([x[-2 * q : -q].mean() for x in series])
+    moved = abs(last - before) / max(abs(last), abs(before), 1e-12)
+    verb = "has settled" if moved <= tolerance else "is still moving"
+    return bool(moved <= tolerance), f"{key} {verb}: {100 * moved:.0f}% change over the last quarter of training"
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    """A claim that one kind of run ends better than another, judged on a final score of each run.
+
+    ``rule`` (a :class:`~ganlib.stats.Rule`) compares the final ``key`` of the candidate's runs with the
+    baseline's. Runs that diverged have no final score: they are left out and counted in the note. The
+    comparison stays NOT DECIDED while a score named in ``settle`` is still moving (:func:`settled`, within
+    ``tolerance``): a verdict is not decided on runs too short to show where they end. Print :attr:`text`
+    before the experiment; :meth:`judge` gives the :class:`~ganlib.stats.Judgement` for ``verdict``.
+    """
+
+    rule: Rule
+    key: str  # the final score of a run, e.g. "final_hq"
+    settle: tuple = ()  # score series over training that must have settled, e.g. ("modes", "hq")
+    tolerance: float = 0.05
+
+    @property
+    def text(self):
+        """The rule in words, with the settling condition."""
+        if not self.settle:
+            return self.rule.text
+        moving = " or ".join(self.settle)
+        return (
+            f"{self.rule.text} Also NOT DECIDED while {moving} still move: a change over the last quarter of "
+            f"training of more than {100 * self.tolerance:g}% (mean over the runs compared)."
+        )
+
+    def judge(self, candidate, baseline):
+        """The :class:`~ganlib.stats.Judgement` of the candidate's runs against the baseline's."""
+        ended_c, ended_b = _ended(candidate), _ended(baseline)
+        judgement: Judgement = self.rule.judge([r[self.key] for r in ended_c], [r[self.key] for r in ended_b])
+        judgement = replace(judgement, rule=self.text)
+        diverged = len(candidate) + len(baseline) - len(ended_c) - len(ended_b)
+        if diverged:
+            judgement = replace(judgement, note=_join(judgement.note, f"{diverged} runs diverged"))
+        moving = [text for ok, text in (settled(ended_c + ended_b, k, self.tolerance) for k in self.settle) if not ok]
+        return judgement.undecided("; ".join(moving)) if moving else judgement
+
+
+def _join(note, more):
+    return more if note is None else f"{note}; {more}"
+
+
+STEADIER = RunComparison(
+    Rule("final HQ over seeds and settings", better="lower", statistic="std"), "final_hq", settle=("modes", "hq")
+)
+"""The book's one rule for "steadier than the baseline" on mixtures: a smaller spread of the final high-quality
+share over seeds and a small grid of settings, pooled (as "Are GANs Created Equal?" compares losses over seeds and
+hyper-parameters), judged only once the modes and HQ curves have settled."""
+
+
+def steadier(candidate, baseline):
+    """:data:`STEADIER` judged on two sets of mixture runs (a :class:`Study` each); a Judgement for ``verdict``."""
+    return STEADIER.judge(candidate, baseline)

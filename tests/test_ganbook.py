@@ -65,7 +65,7 @@ def test_list_shows_types_defaults_profiles_and_ranges(book, capsys):
     out = capsys.readouterr().out
     assert "01_alpha: Tiny chapter 01_alpha" in out
     line = next(row for row in out.splitlines() if row.strip().startswith("steps"))
-    assert line.split()[:6] == ["steps", "int", "3", "3", "50", "[1,"]
+    assert line.split()[:7] == ["steps", "int", "3", "3", "3", "50", "[1,"]  # default, quick, medium, full
 
 
 @pytest.mark.notebook

@@ -4,12 +4,15 @@ import numpy as np
 import pytest
 
 from ganlib.runs import MixtureRun
+from ganlib.stats import Rule
 from ganlib.study import (
-    STEADIER_RULE,
+    STEADIER,
+    RunComparison,
     Study,
     digits_summary,
     mixture_summary,
     run_study,
+    settled,
     show_divergences,
     spec_grid,
     steadier,
@@ -67,16 +70,37 @@ def test_mixture_summary_per_group():
     assert mixture_summary(FAKE.select(loss="b"))["hq_mean"] == pytest.approx(0.75)
 
 
-def test_steadier_needs_no_worse_share_and_hq_and_one_strictly_better():
-    base = {"all_modes_share": 0.5, "hq_mean": 0.6, "lost_modes": 2}
-    better_share = {**base, "all_modes_share": 0.75}
-    fewer_lost = {**base, "lost_modes": 1}
-    trade_off = {**base, "all_modes_share": 1.0, "hq_mean": 0.5}
-    assert steadier(better_share, base)["holds"] and steadier(fewer_lost, base)["holds"]
-    assert not steadier(base, base)["holds"] and not steadier(trade_off, base)["holds"]
-    judged = steadier(fewer_lost, base, "rsgan", "non_saturating")
-    assert judged["value"] == {"rsgan": [0.5, 0.6, 1], "non_saturating": [0.5, 0.6, 2]}
-    assert judged["expected"] == STEADIER_RULE
+def _scored(loss, final_hq, hq=(0.5, 0.5, 0.5, 0.5), modes=(8, 8, 8, 8)):
+    return {**_run(loss, 8, final_hq, 0), "hq": list(hq), "modes": list(modes)}
+
+
+def test_settled_compares_the_last_quarter_of_scorings_with_the_one_before():
+    flat = [_scored("a", 0.5, hq=(0.1, 0.3, 0.50, 0.51, 0.50, 0.52, 0.51, 0.50))]
+    rising = [_scored("a", 0.5, hq=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8))]
+    assert settled(flat, "hq")[0] and "has settled: 1% change" in settled(flat, "hq")[1]
+    assert not settled(rising, "hq")[0] and "is still moving: 27% change" in settled(rising, "hq")[1]
+    assert not settled([_scored("a", 0.5, hq=(0.5,))], "hq")[0]
+
+
+def test_steadier_judges_the_spread_of_final_hq_and_waits_for_settled_curves():
+    steady = Study([_scored("rsgan", 0.60 + 0.01 * k) for k in range(6)])
+    wild = Study([_scored("sgan", hq) for hq in (0.1, 0.9, 0.3, 0.8, 0.2, 0.95)])
+    judged = steadier(steady, wild)
+    assert judged.outcome == "holds" and judged.n == (6, 6) and judged.statistic.startswith("std of final HQ")
+    assert steadier(wild, steady).outcome == "does not hold"
+    assert "still move" in judged.rule and judged.rule == STEADIER.text
+    moving = Study([_scored("rsgan", 0.6, modes=(2, 4, 6, 8)) for _ in range(6)])
+    early = steadier(moving, wild)
+    assert early.outcome == "not decided" and "modes is still moving" in early.note
+    blown = steadier(Study([*steady, _diverged("rsgan", 9)]), wild)
+    assert blown.n == (6, 6) and "1 runs diverged" in blown.note
+
+
+def test_a_run_comparison_without_settling_is_its_rule():
+    means = RunComparison(Rule("final FD", better="lower"), "final_fd")
+    runs = lambda fds: Study([{"spec": {}, "final_fd": fd} for fd in fds])
+    judged = means.judge(runs([10, 11, 12, 10, 11]), runs([30, 31, 29, 32, 30]))
+    assert judged.outcome == "holds" and judged.effect == pytest.approx(19.6) and means.text == means.rule.text
 
 
 def test_run_study_keeps_the_specs_order():
