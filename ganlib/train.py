@@ -335,13 +335,18 @@ def _watched(config):
     return ("d_loss", "g_loss", *(p.name for p in config.penalties))
 
 
-def _warn_divergence(history):
+def _flush_diverged(pending, history, watched):
+    """Copy the pending logs to ``history``; True (after a warning) when the run has diverged."""
+    pending.flush(history, watched)
+    if history.diverged is None:
+        return False
     d = history.diverged
     warnings.warn(
         f"training diverged: {d.name} = {d.value} at step {d.step}; stopped at step {history.steps}",
         RuntimeWarning,
         stacklevel=3,
     )
+    return True
 
 
 def _call_hooks(hooks, method, batch, loss, row):
@@ -424,9 +429,7 @@ def train_gan(G, D, data, config=TrainConfig(), *, device="cpu", hooks=(), callb
             _call_hooks(hooks, "after_generator_step", batch, g_loss, row)
         pending.add(row)
         if step % config.log_every == 0 or step == config.steps:
-            pending.flush(history, watched)
-            if history.diverged:
-                _warn_divergence(history)
+            if _flush_diverged(pending, history, watched):
                 break
             bar.update(step - bar.n)
             bar.set_postfix(d_loss=f"{history.d_loss[-1]:.3f}", g_loss=f"{history.g_loss[-1]:.3f}")
@@ -486,9 +489,7 @@ def train_critic(D, real, fake, config=TrainConfig(), *, device="cpu", hooks=(),
         _call_hooks(hooks, "after_critic_step", batch, d_loss, row)
         pending.add(row)
         if step % config.log_every == 0 or step == config.steps:
-            pending.flush(history, watched)
-            if history.diverged:
-                _warn_divergence(history)
+            if _flush_diverged(pending, history, watched):
                 break
             for cb in callbacks:
                 out = cb(step, D)
