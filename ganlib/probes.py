@@ -7,6 +7,9 @@
   over a range of logits (where a loss saturates).
 - :func:`fake_sample_gradients`: the gradient of a generator loss with respect to each fake
   sample, the direction that loss pushes it (chapter 5's decision boundaries).
+- :func:`probe_over_seeds`: train one critic per loss and seed and read those per-sample
+  gradients at fixed probe points (:class:`SeedProbes`): the gain of one loss's gradient over
+  another's and the share of probes a step moves towards the data, one number per seed.
 - :class:`GradientProbe`: a training callback that logs those norms (mean and spread over fixed
   latent batches) and the mean D(G(z)), as G would see them at that step.
 - :func:`layer_gradient_norms`: the norm of the critic loss's gradient with respect to each
@@ -20,6 +23,8 @@ They leave the networks' weights and gradients as they found them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 from torch import nn
@@ -30,6 +35,8 @@ __all__ = [
     "generator_gradient_norms",
     "generator_loss_slopes",
     "fake_sample_gradients",
+    "SeedProbes",
+    "probe_over_seeds",
     "GradientProbe",
     "layer_gradient_norms",
     "weight_values",
@@ -86,6 +93,52 @@ def fake_sample_gradients(D, loss, x_fake):
     per_sample = [loss.g_loss(None, D(x[i : i + 1])) for i in range(len(x))]
     (grad,) = torch.autograd.grad(sum(per_sample), x)
     return grad
+
+
+@dataclass(frozen=True)
+class SeedProbes:
+    """Critics trained per loss and seed, and the gradients they send to fixed probe points.
+
+    ``critics[loss]`` holds one critic per seed; ``gradients[loss]`` is a tensor (seeds, probes,
+    dim) of :func:`fake_sample_gradients` at ``probes``; ``outputs[loss]`` the critics' raw
+    outputs there, (seeds, probes).
+    """
+
+    probes: torch.Tensor
+    critics: dict
+    gradients: dict
+    outputs: dict
+
+    def log10_gain(self, loss, baseline):
+        """Per seed: log10 of the mean probe-gradient norm under ``loss`` over that under ``baseline``."""
+        mean_norm = {name: self.gradients[name].norm(dim=-1).mean(dim=-1) for name in (loss, baseline)}
+        return np.log10(mean_norm[loss].double().numpy() / mean_norm[baseline].double().numpy())
+
+    def pulled_share(self, loss, towards):
+        """Per seed: the share of probes that a small step along minus ``loss``'s gradient moves closer to ``towards``.
+
+        A step along -g shortens the distance to a point c when -g points towards it:
+        (c - x) . (-g) > 0.
+        """
+        towards = torch.as_tensor(towards, dtype=self.probes.dtype)
+        closer = ((towards - self.probes) * -self.gradients[loss]).sum(dim=-1) > 0
+        return closer.float().mean(dim=-1).numpy()
+
+
+def probe_over_seeds(train, losses, probes, seeds):
+    """Train ``train(loss, seed)`` for every loss and seed and read its gradients and outputs at ``probes``.
+
+    ``train`` returns a trained critic; each loss must be a generator loss that reads fakes
+    only (see :func:`fake_sample_gradients`). Returns a :class:`SeedProbes`.
+    """
+    losses, seeds = list(losses), list(seeds)
+    if not losses or not seeds:
+        raise ValueError("probe_over_seeds needs at least one loss and one seed")
+    critics = {name: [train(name, s) for s in seeds] for name in losses}
+    gradients = {name: torch.stack([fake_sample_gradients(D, name, probes) for D in Ds]) for name, Ds in critics.items()}
+    with torch.no_grad():
+        outputs = {name: torch.stack([D(probes).reshape(len(probes)) for D in Ds]) for name, Ds in critics.items()}
+    return SeedProbes(probes, critics, gradients, outputs)
 
 
 class GradientProbe:

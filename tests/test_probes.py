@@ -9,6 +9,7 @@ from ganlib.models import AffineGenerator, MLPDiscriminator
 from ganlib.probes import (
     GradientProbe,
     fake_sample_gradients,
+    probe_over_seeds,
     generator_gradient_norms,
     generator_loss_slopes,
     layer_gradient_norms,
@@ -100,3 +101,36 @@ def test_fake_sample_gradients_are_each_fakes_own_gradient():
     assert D.weight.grad is None and not x.requires_grad
     with pytest.raises(ValueError, match="reads real samples"):
         fake_sample_gradients(critic, "rsgan", x)
+
+
+def _linear_critic(weight, bias=0.0):
+    D = nn.Linear(2, 1)
+    with torch.no_grad():
+        D.weight.copy_(torch.tensor([weight]))
+        D.bias.fill_(bias)
+    return lambda x: D(x).squeeze(-1)
+
+
+def test_probe_over_seeds_reads_each_critic_and_compares_losses_per_seed():
+    # seed s gives the critic l(x) = s * x_0: its gradient at every probe is a multiple of (s, 0)
+    trained = []
+    probes = torch.tensor([[1.0, 0.0], [-1.0, 2.0]])
+    readings = probe_over_seeds(lambda loss, s: trained.append((loss, s)) or _linear_critic([s, 0.0]),
+                                ["non_saturating", "lsgan"], probes, seeds=[1, 2])
+    assert trained == [("non_saturating", 1), ("non_saturating", 2), ("lsgan", 1), ("lsgan", 2)]
+    assert readings.gradients["lsgan"].shape == (2, 2, 2)
+    torch.testing.assert_close(readings.outputs["lsgan"], torch.tensor([[1.0, -1.0], [2.0, -2.0]]))
+    ls = (readings.outputs["lsgan"] - 1).abs() * torch.tensor([[1.0], [2.0]])  # |l - 1| |w|
+    ce = torch.sigmoid(-readings.outputs["non_saturating"]) * torch.tensor([[1.0], [2.0]])
+    np.testing.assert_allclose(readings.log10_gain("lsgan", "non_saturating"),
+                               torch.log10(ls.mean(1) / ce.mean(1)).numpy(), rtol=1e-6)
+    # least squares moves a probe along -(l - 1) w. Seed 1 (w = (1, 0)): the probe at x_0 = 1 sits at the
+    # target (zero gradient, no move), the one at x_0 = -1 moves along +x_0. Seed 2 (w = (2, 0)): l = 2 and
+    # -2 there, so they move along -x_0 and +x_0.
+    np.testing.assert_allclose(readings.pulled_share("lsgan", [3.0, 2.0]), [0.5, 0.5])
+    np.testing.assert_allclose(readings.pulled_share("lsgan", [-3.0, 2.0]), [0.0, 0.5])
+
+
+def test_probe_over_seeds_needs_losses_and_seeds():
+    with pytest.raises(ValueError, match="at least one loss and one seed"):
+        probe_over_seeds(lambda loss, s: None, [], torch.zeros(1, 2), seeds=[0])
