@@ -12,6 +12,7 @@ from ganlib.densities import (
     critic_on_grid,
     fit_gaussian,
     gan_value_at_optimum,
+    best_response,
     gan_value_of_logits,
     gaussian_gradient,
     integrate,
@@ -38,6 +39,20 @@ def test_value_at_d_star_is_twice_js_minus_2_log_2():
     assert gan_value_of_logits(logits_star, p, q, X) == pytest.approx(gan_value_at_optimum(p, q, X), abs=1e-6)
     assert gan_value_of_logits(logits_star + 0.3, p, q, X) < gan_value_at_optimum(p, q, X)  # any other D does worse
     assert optimal_discriminator(p, p).tolist() == [0.5] * len(X)
+
+
+def test_the_numerical_best_response_finds_d_star_and_its_value():
+    p, q = Gaussian1D(0, 1).pdf(X), Gaussian1D(1.5, 0.7).pdf(X)
+    best = best_response(p, q, X)
+    support = (p + q) > 1e-6
+    np.testing.assert_allclose(best.d[support], optimal_discriminator(p, q)[support], atol=1e-9)
+    assert best.value == pytest.approx(gan_value_at_optimum(p, q, X), abs=1e-9)
+    # one point at a time, a log D + b log(1 - D) peaks at a / (a + b): checked by hand
+    one = best_response(np.array([3.0, 1.0, 0.0]), np.array([1.0, 4.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+    np.testing.assert_allclose(one.d[:2], [0.75, 0.2], atol=1e-12)
+    assert one.d[2] < 1e-20  # no data there: D falls to 0 (the search's bound)
+    same = best_response(p, p, X)
+    assert np.abs(same.d - 0.5).max() < 1e-12 and same.value == pytest.approx(-2 * math.log(2), abs=1e-6)
 
 
 def test_networks_read_on_the_grid():
