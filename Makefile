@@ -12,11 +12,11 @@ MATHJAX := _vendor/mathjax/es5/tex-chtml.js
 # pip reads the machine's config; its notices about missing local mirrors are noise here
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: setup execute book test benchmark clean help
+.PHONY: setup browser execute book test benchmark clean help
 
 help:
 	@echo "make book       set up, execute every chapter (quick profile) and build the HTML book"
-	@echo "make test       set up, build the book, then run the unit tests, the site tests and nbval"
+	@echo "make test       set up, build the book, then run the unit tests, the browser and site tests and nbval"
 	@echo "make benchmark  run the speed benchmarks in benchmarks/"
 	@echo "make clean      remove the build, the executed chapters and the virtual environment"
 
@@ -28,6 +28,21 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 setup: $(VENV)/.installed
+
+# tests/test_browser.py reads the built book in a real, headless Chromium. Playwright (pinned in
+# the test extra) drives it; the browser itself is Debian's package, because Playwright's own
+# download comes from a site these machines cannot reach. GANBOOK_CHROMIUM may name another one.
+browser:
+	@if [ -n "$${GANBOOK_CHROMIUM:-}" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian's chromium for the browser test (once)"; \
+	  apt-get install -y -q chromium > .browser-install.log 2>&1 \
+	    || { apt-get update -q >> .browser-install.log 2>&1 && apt-get install -y -q chromium >> .browser-install.log 2>&1; } \
+	    || { cat .browser-install.log; echo "could not install chromium: install it, or set GANBOOK_CHROMIUM to a Chromium binary"; exit 1; }; \
+	else \
+	  echo "the browser test needs Chromium: install the chromium package (sudo apt-get install chromium)"; \
+	  echo "or set GANBOOK_CHROMIUM to a Chromium or Chrome binary"; exit 1; \
+	fi
 
 # The runner skips chapters whose notebook, parameters and ganlib sources did not change.
 execute: setup
@@ -46,7 +61,7 @@ book: execute $(MATHJAX)
 	@echo "book built: $(CURDIR)/_build/html/index.html"
 
 # The book is built first: the tests also read the built site (it must load nothing from outside).
-test: book
+test: book browser
 	@$(PY) -m ganbook run --profile quick --out $(CHAPTERS_OUT) --quiet
 	@$(PY) -m pytest -q -p no:cacheprovider tests --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS_OUT)/*.ipynb
 

@@ -135,7 +135,9 @@ def probe_over_seeds(train, losses, probes, seeds):
     if not losses or not seeds:
         raise ValueError("probe_over_seeds needs at least one loss and one seed")
     critics = {name: [train(name, s) for s in seeds] for name in losses}
-    gradients = {name: torch.stack([fake_sample_gradients(D, name, probes) for D in Ds]) for name, Ds in critics.items()}
+    gradients = {
+        name: torch.stack([fake_sample_gradients(D, name, probes) for D in Ds]) for name, Ds in critics.items()
+    }
     with torch.no_grad():
         outputs = {name: torch.stack([D(probes).reshape(len(probes)) for D in Ds]) for name, Ds in critics.items()}
     return SeedProbes(probes, critics, gradients, outputs)

@@ -9,10 +9,10 @@ from scipy import stats
 
 from ganlib.data import Gaussian1D
 from ganlib.densities import (
+    best_response,
     critic_on_grid,
     fit_gaussian,
     gan_value_at_optimum,
-    best_response,
     gan_value_of_logits,
     gaussian_gradient,
     integrate,

@@ -9,10 +9,10 @@ from ganlib.models import AffineGenerator, MLPDiscriminator
 from ganlib.probes import (
     GradientProbe,
     fake_sample_gradients,
-    probe_over_seeds,
     generator_gradient_norms,
     generator_loss_slopes,
     layer_gradient_norms,
+    probe_over_seeds,
     weight_values,
 )
 
@@ -115,15 +115,20 @@ def test_probe_over_seeds_reads_each_critic_and_compares_losses_per_seed():
     # seed s gives the critic l(x) = s * x_0: its gradient at every probe is a multiple of (s, 0)
     trained = []
     probes = torch.tensor([[1.0, 0.0], [-1.0, 2.0]])
-    readings = probe_over_seeds(lambda loss, s: trained.append((loss, s)) or _linear_critic([s, 0.0]),
-                                ["non_saturating", "lsgan"], probes, seeds=[1, 2])
+    readings = probe_over_seeds(
+        lambda loss, s: trained.append((loss, s)) or _linear_critic([s, 0.0]),
+        ["non_saturating", "lsgan"],
+        probes,
+        seeds=[1, 2],
+    )
     assert trained == [("non_saturating", 1), ("non_saturating", 2), ("lsgan", 1), ("lsgan", 2)]
     assert readings.gradients["lsgan"].shape == (2, 2, 2)
     torch.testing.assert_close(readings.outputs["lsgan"], torch.tensor([[1.0, -1.0], [2.0, -2.0]]))
     ls = (readings.outputs["lsgan"] - 1).abs() * torch.tensor([[1.0], [2.0]])  # |l - 1| |w|
     ce = torch.sigmoid(-readings.outputs["non_saturating"]) * torch.tensor([[1.0], [2.0]])
-    np.testing.assert_allclose(readings.log10_gain("lsgan", "non_saturating"),
-                               torch.log10(ls.mean(1) / ce.mean(1)).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        readings.log10_gain("lsgan", "non_saturating"), torch.log10(ls.mean(1) / ce.mean(1)).numpy(), rtol=1e-6
+    )
     # least squares moves a probe along -(l - 1) w. Seed 1 (w = (1, 0)): the probe at x_0 = 1 sits at the
     # target (zero gradient, no move), the one at x_0 = -1 moves along +x_0. Seed 2 (w = (2, 0)): l = 2 and
     # -2 there, so they move along -x_0 and +x_0.
