@@ -24,6 +24,7 @@ from ganlib.results import JUDGEMENT_FIELDS, RESULTS_ENV, outcome
 
 from .cache import versions
 from .kernel import kernel_manager
+from .page import prepare_page
 from .progress import BatchProgress
 
 __all__ = ["RESULTS_SCHEMA", "read_entries", "run_chapter", "write_json"]
@@ -92,6 +93,8 @@ def run_chapter(chapter, profile, params, out_dir, key, progress=True):
             results.update(status="error", error=_last_line(exc))
         results["duration_s"] = round(time.perf_counter() - t0, 2)
         results["metrics"], results["checks"], results["verdicts"] = read_entries(work / _ENTRIES)
+        if results["status"] == "ok":
+            prepare_page(work / f"{chapter.name}.ipynb", chapter, results)
         with _signals_held():
             _keep(results, work, out_dir, chapter.name)
     return results

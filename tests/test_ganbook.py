@@ -90,7 +90,12 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     assert set(results["versions"]) == {"python", "torch", "ganlib", "git_commit"}
     assert results["duration_s"] > 0 and results["started"]
     executed = nbformat.read(out / "01_alpha.ipynb", as_version=4)
-    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    tags = [c.metadata.get("tags", []) for c in executed.cells]
+    # the page: the title, the re-run box, the declared parameters (collapsed), the injected ones (removed)
+    assert tags[:4] == [[], ["rerun-box"], ["parameters", "hide-input"], ["injected-parameters", "remove-cell"]]
+    box = executed.cells[1].source
+    assert "python -m ganbook run 01 --profile quick --device cpu -p lr=0.01 --out runs" in box
+    assert "`steps=3`" in box and "{download}`01_alpha.ipynb <01_alpha.ipynb>`" in box
     capsys.readouterr()
     # nothing changed: no re-execution
     mtime = (out / "01_alpha.ipynb").stat().st_mtime_ns
@@ -106,6 +111,49 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     # a changed parameter re-executes
     assert run(nbs, "run", "01", "--out", str(out), "-p", "lr=0.5", "--device", "cpu", "--quiet") == 0
     assert json.loads((out / "01_alpha.results.json").read_text())["parameters"]["lr"] == 0.5
+
+
+def test_the_rerun_command_names_what_differs_from_the_profile(book):
+    from ganbook.chapters import discover
+    from ganbook.page import rerun_command
+
+    nbs, _ = book
+    alpha = discover(nbs)["01_alpha"]
+    params = alpha.resolve("full", {"fail": "true", "label": "y"}) | {"device": "cuda"}
+    assert rerun_command(alpha, "full", params) == (
+        "python -m ganbook run 01 --profile full --device cuda -p label=y -p fail=true"
+    )
+    assert rerun_command(alpha, "quick", alpha.resolve("quick", {})) == (
+        "python -m ganbook run 01 --profile quick --device auto"
+    )
+
+
+def test_a_page_is_prepared_once_whatever_the_times(book, tmp_path):
+    from ganbook.chapters import discover
+    from ganbook.page import prepare_page
+
+    nbs, _ = book
+    alpha = discover(nbs)["01_alpha"]
+    nb = nbformat.read(alpha.path, as_version=4)
+    nb.cells += [
+        nbformat.v4.new_code_cell("import inspect\nprint(inspect.getsource(math))"),
+        nbformat.v4.new_code_cell("# more\nfrom math import pi"),  # a later import is part of the argument
+    ]
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    results = {"profile": "quick", "parameters": alpha.resolve("quick", {}), "duration_s": 1.5, "device": "cpu"}
+    prepare_page(path, alpha, results)
+    prepare_page(path, alpha, results)  # a second pass replaces the box, adds no tag twice
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.metadata.get("tags", []) for c in cells] == [
+        [],
+        ["rerun-box"],
+        ["parameters", "hide-input"],
+        ["hide-input"],
+        ["hide-output"],
+        [],
+    ]  # the chapter's body starts with "import ganlib": it is the import cell
+    assert "on cpu in 2 s." in cells[1].source
 
 
 @pytest.mark.parametrize(
