@@ -13,6 +13,10 @@ Two kinds of judgement, kept apart on purpose:
   :class:`~ganlib.stats.Rule` stated before the run, so that the verdict names its statistic,
   test, number of seeds, and effect with its interval.
 
+In a Jupyter kernel the judgements of a cell are shown together when the cell ends, as one small
+table (Markdown, with the same lines as plain text beside it); elsewhere each prints its line.
+:func:`summary` is the closing table of a chapter.
+
 Inside a run of ``python -m ganbook run`` every call is also appended, one JSON object a line,
 to the file named by the environment variable ``GANLIB_RESULTS``; the runner gathers those lines
 into the chapter's ``results.json`` (schema: ``ganbook.RESULTS_SCHEMA``). Run by hand or
@@ -37,6 +41,7 @@ __all__ = [
     "verdicts",
     "metrics",
     "summary",
+    "Summary",
     "format_value",
     "format_effect",
     "outcome",
@@ -88,6 +93,60 @@ def format_effect(effect, interval):
     """An effect with its interval, signed, to 3 significant digits: ``+0.12 [0.03, 0.2]``."""
     lo, hi = interval
     return f"{effect:+.3g} [{lo:.3g}, {hi:.3g}]"
+
+
+# the mark and the word kept on one line (a no-break space) in a narrow table column
+_OUTCOME_WORDS = {
+    word: f"{mark}\u00a0{word}"
+    for word, mark in [("PASS", "✔"), ("FAIL", "✘"), ("HOLDS", "✔"), ("DOES NOT HOLD", "✘"), ("NOT DECIDED", "?")]
+}
+_cell_rows: list[tuple[str, str, str, str]] = []  # (line, outcome, claim, evidence) of the running cell
+
+
+def _markdown_text(text):
+    """``text`` with Markdown's (and MyST math's) special characters escaped, for a table cell."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>#|$~" else c for c in str(text)).replace("\n", " ")
+
+
+def _table(rows, head=("", "claim", "evidence")):
+    """A Markdown table: each row an outcome word (shown in bold with its mark) and its text cells."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for word, *cells in rows:
+        marked = _OUTCOME_WORDS.get(word, word)
+        lines.append("| " + " | ".join([f"**{marked}**", *map(_markdown_text, cells)]) + " |")
+    return "\n".join(lines)
+
+
+def _jupyter_shell():
+    """The running Jupyter kernel's shell, or None (a script, pytest, a plain interpreter)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and type(shell).__name__ == "ZMQInteractiveShell" else None
+
+
+def _show_cell_table(*_):
+    """At the end of a cell: its judgements as one table (text/markdown, and text/plain lines)."""
+    if not _cell_rows:
+        return
+    from IPython.display import display
+
+    rows, text = [r[1:] for r in _cell_rows], "\n".join(r[0] for r in _cell_rows)
+    _cell_rows.clear()
+    display({"text/plain": text, "text/markdown": _table(rows)}, raw=True)
+
+
+def _show(line, outcome_word, name, evidence):
+    """Print one judgement's line, or in a Jupyter kernel keep it for the cell's table."""
+    shell = _jupyter_shell()
+    if shell is None:
+        print(line)
+        return
+    if _show_cell_table not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _show_cell_table)
+    _cell_rows.append((line, outcome_word, name, evidence))
 
 
 def _emit(entry):
@@ -147,7 +206,8 @@ def verdict(name, holds=None, value=None, expected=None, *, judgement=None):
     parts = [str(judgement)] if judgement is not None else []
     if numbers:
         parts.append(", ".join(numbers))
-    print(f"{result.upper()}  {name}" + (": " + "; ".join(parts) if parts else ""))
+    evidence = "; ".join(parts)
+    _show(f"{result.upper()}  {name}" + (": " + evidence if parts else ""), result.upper(), name, evidence)
 
 
 def outcome(entry):
@@ -160,12 +220,14 @@ def _judge(kind, flag, ok, words, expected_word, name, value, expected):
     ok = bool(ok)
     entry = {"kind": kind, "name": str(name), flag: ok, "value": _plain(value), "expected": _plain(expected)}
     _emit(entry)
-    line = f"{words[0] if ok else words[1]}  {name}"
+    numbers = []
     if value is not None:
-        line += f": measured {format_value(entry['value'])}"
+        numbers.append(f"measured {format_value(entry['value'])}")
     if expected is not None:
-        line += f", {expected_word} {format_value(entry['expected'])}"
-    print(line)
+        numbers.append(f"{expected_word} {format_value(entry['expected'])}")
+    word = words[0] if ok else words[1]
+    line = f"{word}  {name}" + (": " + ", ".join(numbers) if numbers else "")
+    _show(line, word, name, ", ".join(numbers))
 
 
 def verdicts():
@@ -183,8 +245,24 @@ def metrics():
     return {e["name"]: e["value"] for e in _ENTRIES if e["kind"] == "metric"}
 
 
+class Summary(str):
+    """The closing table of a chapter: plain text when printed, a Markdown table in a notebook."""
+
+    rows: list
+    counts: str
+
+    def __repr__(self):
+        return str(self)
+
+    def _repr_markdown_(self):
+        return _table(self.rows, head=("", "check or claim")) + "\n\n" + _markdown_text(self.counts)
+
+
 def summary():
-    """A one-line-per-judgement table of this process's checks and verdicts, for a chapter's closing cell."""
+    """A one-line-per-judgement table of this process's checks and verdicts, for a chapter's closing cell.
+
+    Printed, it is text; as the last expression of a notebook cell it shows as a Markdown table.
+    """
     rows, claims = checks(), verdicts()
     width = max((len(r["name"]) for r in rows + claims), default=5)
     lines = [f"{'check':<{width}}  verdict"] + [
@@ -197,4 +275,10 @@ def summary():
         lines += [f"{r['name']:<{width}}  {outcome(r)}" for r in claims]
         counts = [sum(outcome(r) == o for r in claims) for o in OUTCOMES]
         lines.append("{} hold, {} do not, {} not decided".format(*counts))
-    return "\n".join(lines)
+    table = Summary("\n".join(lines))
+    table.rows = [("PASS" if r["passed"] else "FAIL", r["name"]) for r in rows]
+    table.rows += [(outcome(r).upper(), r["name"]) for r in claims]
+    table.counts = f"checks: {len(rows) - failed} passed, {failed} failed" + (
+        f"; claims: {lines[-1]}" if claims else ""
+    )
+    return table

@@ -96,6 +96,14 @@ def test_run_records_results_and_then_uses_the_cache(book, capsys):
     box = executed.cells[1].source
     assert "python -m ganbook run 01 --profile quick --device cpu -p lr=0.01 --out runs" in box
     assert "`steps=3`" in box and "{download}`01_alpha.ipynb <01_alpha.ipynb>`" in box
+    # in the kernel a cell's judgements show as one table, with the plain lines beside it
+    (shown,) = [o for o in executed.cells[4].outputs if o.output_type == "display_data"]
+    assert shown.data["text/plain"].splitlines()[0] == "PASS  steps is positive: measured 3, expected > 0"
+    assert shown.data["text/markdown"].splitlines()[2:] == [
+        "| **✔\u00a0PASS** | steps is positive | measured 3, expected \\> 0 |",
+        "| **✔\u00a0PASS** | total is below 100 | measured 0.03, expected \\< 100 |",
+        "| **✘\u00a0DOES NOT HOLD** | total exceeds 1 | measured 0.03, claim \\> 1 |",
+    ]
     capsys.readouterr()
     # nothing changed: no re-execution
     mtime = (out / "01_alpha.ipynb").stat().st_mtime_ns

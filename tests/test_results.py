@@ -141,3 +141,19 @@ def test_a_verdict_takes_holds_or_a_judgement_not_both():
 
 def test_outcome_of_an_entry_written_before_there_were_three():
     assert [results.outcome({"holds": h}) for h in (True, False, None)] == ["holds", "does not hold", "not decided"]
+
+
+def test_the_summary_is_text_printed_and_a_table_in_a_notebook(monkeypatch):
+    monkeypatch.setattr(results, "_ENTRIES", [])
+    results.check("D* = 1/2 | exactly", True)
+    results.verdict("$x$ steadier", None)
+    table = results.summary()
+    assert str(table).splitlines()[-1] == "0 hold, 0 do not, 1 not decided"
+    markdown = table._repr_markdown_().splitlines()
+    assert markdown[:4] == [
+        "|  | check or claim |",
+        "|---|---|",
+        "| **✔\u00a0PASS** | D\\* = 1/2 \\| exactly |",  # Markdown's and MyST math's characters escaped
+        "| **?\u00a0NOT DECIDED** | \\$x\\$ steadier |",
+    ]
+    assert markdown[-1] == "checks: 1 passed, 0 failed; claims: 0 hold, 0 do not, 1 not decided"
