@@ -1,4 +1,4 @@
-"""The command line, ``python -m ganbook``: the ``list``, ``run`` and ``report`` commands.
+"""The command line, ``python -m ganbook``: the ``list``, ``run``, ``sweep`` and ``report`` commands.
 
 Everything the user asks for is validated before anything runs; bad input is one line on
 stderr. The exit status says what happened (:data:`EXIT_CODES`, also in ``--help``): 0 all
@@ -28,6 +28,7 @@ from .execute import run_chapter
 from .lock import OutFolderBusy, OutFolderLock
 from .params import UsageError, parse_overrides
 from .report import render_report
+from .sweep import expand, open_client, parse_axes, run_sweep, write_page
 
 __all__ = ["build_parser", "main", "EXIT_CODES"]
 
@@ -187,6 +188,40 @@ def cmd_run(args):
     return _exit_status(rows, count_checks=not args.no_fail_checks)
 
 
+def cmd_sweep(args):
+    """Run one chapter at every point of a grid on Dask; write the sweep's page."""
+    chapters = discover(_notebooks_dir(args))
+    (chapter,) = select_chapters(chapters, [args.chapter])
+    axes = parse_axes(chapter, args.param)
+    device = _device(args.device) if args.device else None
+    if device is None and "device" in chapter.params:
+        device = _device(chapter.resolve(args.profile, {})["device"])
+    out_dir = _out_dir(args.out, [chapter])
+    points = expand(chapter, args.profile, axes, out_dir, device)  # every point checked before anything runs
+    with _lock(out_dir):
+        print(f"sweep of {chapter.name}: {len(points)} points", file=sys.stderr, flush=True)
+        client = open_client(args.scheduler, args.workers)
+        try:
+            shown = lambda point, r: (
+                args.quiet
+                or print(  # noqa: E731
+                    f"{point.folder.name}: {r['status_text']}", file=sys.stderr, flush=True
+                )
+            )
+            results = run_sweep(chapter, args.profile, points, client, on_result=shown)
+        finally:
+            client.close()
+            if client.cluster is not None and not args.scheduler:
+                client.cluster.close()
+        page = write_page(chapter, args.profile, axes, points, results, out_dir)
+    rows = [{**r, "chapter": p.folder.name} for p, r in zip(points, results)]
+    print(_summary(rows))
+    for line in _failed_checks(rows):
+        print(line)
+    print(f"sweep page: {page}")
+    return _exit_status(rows, count_checks=not args.no_fail_checks)
+
+
 def cmd_report(args):
     """Print the run-report page of a folder, or write it to ``-o`` when its text changed."""
     text = render_report(args.runs)
@@ -247,6 +282,30 @@ def build_parser():
         help="exit 0 when checks fail (errors still count); failed checks stay in results.json",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    sweep = sub.add_parser(
+        "sweep",
+        help="run one chapter at every point of a parameter grid, on Dask",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument("--notebooks", metavar="DIR", default=argparse.SUPPRESS, help=notebooks_help)
+    sweep.add_argument("chapter", help="one chapter: name, number or topic")
+    sweep.add_argument("--profile", choices=PROFILES, default="quick")
+    sweep.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUES",
+        help="one grid axis: NAME=V1,V2 or NAME=A..B (integers, inclusive); a list parameter separates its"
+        " values with ';'. Repeatable: the grid is every combination",
+    )
+    sweep.add_argument("--device", choices=("auto", "cpu", "cuda"), default=None, help="as for run")
+    sweep.add_argument("--out", required=True, help="folder of the sweep: points/ and sweep.md")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler (default: a LocalCluster)")
+    sweep.add_argument("--workers", type=int, default=2, help="worker processes of the LocalCluster (default 2)")
+    sweep.add_argument("--no-fail-checks", action="store_true", help="as for run")
+    sweep.add_argument("--quiet", action="store_true", help="no line per finished point")
     report = sub.add_parser("report", help="a Markdown page on the runs in a folder (for the book)")
     report.add_argument("runs", help="folder that `run --out` wrote")
     report.add_argument("-o", "--output", help="write the page here instead of printing it")
@@ -286,7 +345,7 @@ def main(argv=None):
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"list": cmd_list, "run": cmd_run, "report": cmd_report}
+    commands = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "report": cmd_report}
     try:
         with _termination_as_exception():
             return commands[args.command](args)
