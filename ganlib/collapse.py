@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .results import NOT_DECIDED
+from .stats import MIN_SEEDS, Judgement
 from .study import RunComparison
 
 __all__ = ["CollapseComparison", "collapse_occurs"]
@@ -49,6 +51,13 @@ class CollapseComparison:
 
     def judge(self, candidate, baseline):
         """The :class:`~ganlib.stats.Judgement` of the candidate's runs against the baseline's."""
+        ended = [sum(not r.get("diverged") for r in runs) for runs in (candidate, baseline)]
+        if min(ended) < MIN_SEEDS:  # nothing to compare: say so rather than fail
+            rule, nan = self.comparison.rule, float("nan")
+            why = f"fewer than {MIN_SEEDS} runs of a group ended ({ended[0]} vs {ended[1]}; the rest diverged)"
+            return Judgement(
+                NOT_DECIDED, rule.compared, "none", tuple(ended), nan, (nan, nan), rule.level, None, self.text, why
+            )
         judgement = self.comparison.judge(candidate, baseline)
         ok, reasons = collapse_occurs([*candidate, *baseline])
         return replace(judgement, rule=self.text) if ok else judgement.undecided("; ".join(reasons), rule=self.text)

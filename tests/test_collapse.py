@@ -36,3 +36,9 @@ def test_a_clear_difference_holds_only_where_collapse_shows():
     assert no_collapse.outcome == NOT_DECIDED and "no run ends with a mode missing" in no_collapse.note
     all_short = RULE.judge(_runs([3, 4, 3, 4]), _runs([1, 1, 2, 1]))
     assert all_short.outcome == NOT_DECIDED and "under-training" in all_short.note
+
+
+def test_groups_that_mostly_diverged_are_not_decided_rather_than_an_error():
+    diverged = {"missing_modes": None, "diverged": {"step": 3, "name": "g_loss", "value": float("inf")}}
+    judged = RULE.judge(_runs([2]) + [diverged] * 3, _runs([0, 0, 1]))
+    assert judged.outcome == NOT_DECIDED and judged.n == (1, 3) and "diverged" in judged.note
