@@ -13,7 +13,7 @@ stages, the 1-D game read after each), :mod:`~ganlib.probes` (gradient probes),
 described by frozen specs, with a registry), :mod:`~ganlib.batch` (many runs at once),
 :mod:`~ganlib.study` (grids of runs: select, summarise, compare), :mod:`~ganlib.collapse` (mode-collapse
 claims judged only where collapse shows), :mod:`~ganlib.realism` (how real D finds real and fake samples,
-read plainly and relativistically), :mod:`~ganlib.plot`,
+read plainly and relativistically), :mod:`~ganlib.reach` (time to quality), :mod:`~ganlib.plot`,
 :mod:`~ganlib.tables` (the one Markdown table renderer),
 :mod:`~ganlib.results` (what a notebook records and checks), :mod:`~ganlib.stats` (claims judged
 over seeds: bootstrap intervals, a rank test, rules stated before the run; imported on its own,
