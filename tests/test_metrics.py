@@ -27,6 +27,15 @@ def test_mode_coverage_of_a_collapsed_generator():
         mode_coverage(torch.zeros(10, 3), mix.centers, mix.std)
 
 
+def test_min_count_one_is_veegans_count():
+    """VEEGAN: a mode is captured when at least one high-quality sample (within 3 std) has it as its nearest mode."""
+    centers, std = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]]), 0.1
+    x = np.array([[0.05, 0.0]] * 30 + [[2.0, 0.29]] + [[0.0, 2.31]])  # mode 1: one sample at 2.9 std; mode 2: 3.1 std
+    veegan, ours = mode_coverage(x, centers, std, min_count=1), mode_coverage(x, centers, std)
+    assert veegan.counts == (30, 1, 0) and veegan.modes_covered == 2  # the lone sample counts; the far one does not
+    assert ours.modes_covered == 1  # the default asks for 20 high-quality samples a mode
+
+
 def test_wasserstein1_of_shifted_samples():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(300, 2))

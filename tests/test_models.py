@@ -33,19 +33,22 @@ def test_dcgan_shapes_and_guidelines():
     mnist = DCGANGenerator(latent_dim=8, width=16, start=7)(torch.randn(2, 8))
     assert mnist.shape == (2, 1, 28, 28)
     report = dcgan_guidelines(G, D)
-    assert len(report) == 8 and all(report.values()), report
+    assert len(report) == 9 and all(report.values()), report
 
 
 def test_dcgan_guidelines_catch_each_kind_of_violation():
     from torch import nn
 
-    from ganlib.models import DCGANDiscriminator, DCGANGenerator, dcgan_guidelines
+    from ganlib.models import DCGANDiscriminator, DCGANGenerator, dcgan_guidelines, dcgan_init
 
     G, D = DCGANGenerator(latent_dim=8, width=16), DCGANDiscriminator(width=16)
     pooled = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.LeakyReLU(0.2), nn.MaxPool2d(2), nn.BatchNorm2d(16))
     normed_input = nn.Sequential(nn.BatchNorm2d(1), nn.Conv2d(1, 16, 4, 2, 1), nn.LeakyReLU(0.2))
     relu_d = nn.Sequential(nn.Conv2d(1, 16, 4, 2, 1), nn.LeakyReLU(0.2), nn.BatchNorm2d(16), nn.ReLU())
     failed = lambda g, d: {k for k, ok in dcgan_guidelines(g, d).items() if not ok}
+    assert failed(G, relu_d) == {"LeakyReLU(0.2) in D, no ReLU", "weights drawn from N(0, 0.02)"}  # PyTorch's init
+    for d in (pooled, normed_input, relu_d):
+        d.apply(dcgan_init)
     assert failed(G, pooled) == {"no pooling layers", "D down-samples with stride-2 convolutions"}
     assert failed(G, normed_input) == {"no batch norm at D's input"}
     assert failed(G, relu_d) == {"LeakyReLU(0.2) in D, no ReLU"}
@@ -85,3 +88,48 @@ def test_dcgan_critic_norms():
         assert torch.allclose(D(x)[:2], D(x[:2]), atol=1e-6)
     with pytest.raises(ValueError, match="unknown norm"):
         DCGANDiscriminator(1, 8, norm="spectral")
+
+
+def test_each_dcgan_ablation_breaks_its_own_guidelines_only():
+    from ganlib.models import DCGAN_ABLATIONS, DCGANDiscriminator, DCGANGenerator, dcgan_guidelines, dcgan_networks
+
+    broken = {
+        "": set(),
+        "batch_norm": {"batch norm elsewhere in both"},
+        "leaky_relu": {"LeakyReLU(0.2) in D, no ReLU"},
+        "strided": {
+            "no pooling layers",
+            "D down-samples with stride-2 convolutions",
+            "G up-samples with stride-2 transposed convolutions",
+        },
+        "init": {"weights drawn from N(0, 0.02)"},
+    }
+    assert set(broken) == set(DCGAN_ABLATIONS)
+    count = lambda m: sum(p.numel() for p in m.parameters())
+    torch.manual_seed(0)
+    full = DCGANGenerator(8, 1, 16), DCGANDiscriminator(1, 16)
+    for ablate, guidelines in broken.items():
+        torch.manual_seed(0)
+        G, D = dcgan_networks(8, 1, 16, ablate=ablate)
+        assert {k for k, ok in dcgan_guidelines(G, D).items() if not ok} == guidelines, ablate
+        x = G(torch.randn(4, 8))
+        assert x.shape == (4, 1, 8, 8) and D(x).shape == (4,)
+        if ablate != "batch_norm":  # pooling and resizing keep the 4x4 kernels: as many weights as the DCGAN
+            assert (count(G), count(D)) == (count(full[0]), count(full[1])), ablate
+    torch.manual_seed(0)
+    G, D = dcgan_networks(8, 1, 16)  # no ablation: the very networks the classes build, weight for weight
+    assert all(torch.equal(a, b) for a, b in zip(G.state_dict().values(), full[0].state_dict().values()))
+    assert all(torch.equal(a, b) for a, b in zip(D.state_dict().values(), full[1].state_dict().values()))
+
+
+def test_dcgan_ablations_refuse_unknown_choices():
+    from ganlib.models import DCGANDiscriminator, DCGANGenerator, dcgan_networks
+
+    with pytest.raises(ValueError, match="unknown ablate 'dropout'"):
+        dcgan_networks(ablate="dropout")
+    with pytest.raises(ValueError, match="batch_norm ablation removes D's batch norm"):
+        dcgan_networks(norm="layer", ablate="batch_norm")
+    with pytest.raises(ValueError, match="unknown upsample 'bilinear'"):
+        DCGANGenerator(upsample="bilinear")
+    with pytest.raises(ValueError, match="unknown activation 'elu'"):
+        DCGANDiscriminator(activation="elu")

@@ -25,6 +25,12 @@ def test_specs_refuse_bad_values_with_the_valid_choices():
         MixtureRun(optimizer="adagrad")
     with pytest.raises(ValueError, match="unknown norm 'group'"):
         DigitsRun(norm="group")
+    with pytest.raises(ValueError, match="unknown ablation 'dropout'"):
+        DigitsRun(ablate="dropout")
+    with pytest.raises(ValueError, match="needs arch='dcgan'"):
+        DigitsRun(arch="mlp", ablate="init")
+    with pytest.raises(ValueError, match="starts from D's batch norm"):
+        DigitsRun(norm="none", ablate="batch_norm")
 
 
 def test_mixture_run_scores_over_training_and_repeats_exactly():
@@ -33,6 +39,9 @@ def test_mixture_run_scores_over_training_and_repeats_exactly():
     assert list(a["step"]) == [10, 20, 30, 40] and a["n_modes"] == 8 and a["samples"].shape == (300, 2)
     assert a["final_modes"] == a["modes"][-1] and 0 <= a["final_hq"] <= 1 and 0 <= a["lost_modes"] <= 8
     assert (a["samples"] == b["samples"]).all() and a["spec"] == b["spec"] and a["diverged"] is None
+    assert a["missing_modes"] == 8 - a["final_modes"]
+    for key in ("p_real", "p_fake", "ra_real", "ra_fake"):  # realism per scoring interval, in (0, 1)
+        assert a[key].shape == (4,) and ((a[key] > 0) & (a[key] < 1)).all() and (a[key] == b[key]).all()
 
 
 def test_a_mixture_run_that_blows_up_reports_where_and_is_not_scored():
@@ -42,6 +51,7 @@ def test_a_mixture_run_that_blows_up_reports_where_and_is_not_scored():
     assert r["diverged"] == {"step": 2, "name": "d_loss", "value": np.inf}
     # stopped before the first scoring: no final scores, rather than "0 modes, HQ 0"
     assert r["final_modes"] is None and r["final_hq"] is None and r["lost_modes"] is None
+    assert r["missing_modes"] is None and r["p_real"].shape == (0,)
     assert len(r["modes"]) == 0 and r["samples"] is None
 
 
@@ -113,8 +123,12 @@ def test_digits_runs_report_fd_and_histograms(digit_cache, monkeypatch):
         ("dcgan", "non_saturating", "batch", ()),
         ("mlp", "non_saturating", "batch", ()),
         ("dcgan", "wgan", "layer", gp),
+        ("dcgan", "non_saturating", "batch", "strided"),
     ):
-        r = run_digits(DigitsRun(arch=arch, loss=loss, norm=norm, penalties=penalties, steps=20, evals=2, n_eval=100))
+        ablate = penalties if isinstance(penalties, str) else ""
+        penalties = () if ablate else penalties
+        spec = DigitsRun(arch, loss, norm=norm, penalties=penalties, ablate=ablate, steps=20, evals=2, n_eval=100)
+        r = run_digits(spec)
         assert list(r["step"]) == [10, 20] and r["samples"].shape == (64, 1, 8, 8)
         assert r["histogram"].sum() == 100 and np.isfinite(r["final_fd"]) and r["final_fd"] > 0
         assert np.abs(r["samples"]).max() <= 1 and min(r["n_params"]) > 0

@@ -2,7 +2,7 @@
 
 from .affine import AffineGenerator
 from .classifier import DigitClassifier
-from .dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_guidelines, dcgan_init
+from .dcgan import DCGAN_ABLATIONS, DCGANDiscriminator, DCGANGenerator, dcgan_guidelines, dcgan_init, dcgan_networks
 from .mlp import MLPDiscriminator, MLPGenerator, MLPImageDiscriminator, MLPImageGenerator, mlp
 
 __all__ = [
@@ -16,5 +16,7 @@ __all__ = [
     "DCGANDiscriminator",
     "dcgan_init",
     "dcgan_guidelines",
+    "dcgan_networks",
+    "DCGAN_ABLATIONS",
     "DigitClassifier",
 ]

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from ..digit_metrics import class_histogram, digit_fd, load_digit_classifier, split_digits
-from ..models import DCGANDiscriminator, DCGANGenerator, MLPImageDiscriminator, MLPImageGenerator
+from ..models import DCGAN_ABLATIONS, DCGANDiscriminator, MLPImageDiscriminator, MLPImageGenerator, dcgan_networks
 from ..train import train_gan
 from .registry import RunSpec, register
 
@@ -43,12 +43,20 @@ class DigitsRun(RunSpec):
     evals: int = 5
     n_eval: int = 1000
     recipe: str = ""  # the recipe the training fields came from, if any
+    ablate: str = ""  # DCGAN only: the guideline removed, a key of ganlib.models.DCGAN_ABLATIONS ("" keeps them all)
 
     def __post_init__(self):
         if self.arch not in ("dcgan", "mlp"):
             raise ValueError(f"unknown arch {self.arch!r}; choose dcgan or mlp")
         if self.norm not in DCGANDiscriminator.NORMS:
             raise ValueError(f"unknown norm {self.norm!r}; choose one of: {', '.join(DCGANDiscriminator.NORMS)}")
+        if self.ablate not in DCGAN_ABLATIONS:
+            known = ", ".join(map(repr, DCGAN_ABLATIONS))
+            raise ValueError(f"unknown ablation {self.ablate!r}; choose one of: {known}")
+        if self.ablate and self.arch != "dcgan":
+            raise ValueError(f"ablate={self.ablate!r} needs arch='dcgan', not {self.arch!r}")
+        if self.ablate == "batch_norm" and self.norm != "batch":
+            raise ValueError(f"the batch_norm ablation starts from D's batch norm; this run has norm={self.norm!r}")
         self.train_config()
         if self.evals < 1 or self.n_eval < 2:
             raise ValueError("evals must be >= 1 and n_eval >= 2")
@@ -69,7 +77,7 @@ def run_digits(spec: DigitsRun):
     classifier = load_digit_classifier()
     torch.manual_seed(spec.seed)
     if spec.arch == "dcgan":
-        G, D = DCGANGenerator(spec.latent_dim, 1, spec.width), DCGANDiscriminator(1, spec.width, norm=spec.norm)
+        G, D = dcgan_networks(spec.latent_dim, 1, spec.width, norm=spec.norm, ablate=spec.ablate)
     else:
         G, D = (
             MLPImageGenerator(spec.latent_dim, spec.hidden, spec.depth),

@@ -11,6 +11,7 @@ import torch
 from ..data import grid_mixture, ring_mixture, swiss_roll
 from ..metrics import mode_coverage, wasserstein1
 from ..models import MLPDiscriminator, MLPGenerator
+from ..realism import RealismProbe, window_means
 from ..train import train_gan
 from .registry import RunSpec, register
 
@@ -93,18 +94,22 @@ def run_mixture(spec: MixtureRun):
 
     Keys: ``spec`` (as a dict), ``step``, ``modes`` and ``hq`` over training, ``final_modes``,
     ``final_hq``, ``n_modes``, ``lost_modes`` (modes covered at some scoring but not at the end),
-    ``samples`` (the last scoring's samples), ``seconds`` (training wall time) and ``diverged``:
-    None, or where training blew up (``{"step", "name", "value"}`` of the first non-finite loss,
-    :class:`ganlib.train.Divergence`). A run that diverged is not scored as if it had collapsed:
-    its ``final_*`` and ``lost_modes`` are None, and ``modes``/``hq`` hold only the scorings
-    before the blow-up. On the swiss
-    roll the mode keys are ``None`` (and ``n_modes`` 0). With ``w1_samples`` set, also ``w1`` (POT's
-    exact W1 between generated and fresh real samples at each scoring) and ``critic`` (minus D's
-    loss, averaged over the steps since the previous scoring: the critic's own estimate of W1 for
-    the Wasserstein losses); both are empty arrays otherwise. With ``standardize`` the networks
-    see data divided by :meth:`MixtureRun.data_scale`; samples, scores, ``w1`` and ``critic`` are
-    all reported in the data's own units.
+    ``missing_modes`` (modes not covered at the end), ``samples`` (the last scoring's samples),
+    ``seconds`` (training wall time) and ``diverged``: None, or where training blew up
+    (``{"step", "name", "value"}`` of the first non-finite loss, :class:`ganlib.train.Divergence`).
+    A run that diverged is not scored as if it had collapsed: its ``final_*``, ``lost_modes`` and
+    ``missing_modes`` are None, and ``modes``/``hq`` hold only the scorings before the blow-up. On
+    the swiss roll the mode keys are ``None`` (and ``n_modes`` 0). With ``w1_samples`` set, also
+    ``w1`` (POT's exact W1 between generated and fresh real samples at each scoring) and ``critic``
+    (minus D's loss, averaged over the steps since the previous scoring: the critic's own estimate
+    of W1 for the Wasserstein losses); both are empty arrays otherwise. ``p_real``, ``p_fake``,
+    ``ra_real`` and ``ra_fake`` hold, per scoring interval, the mean realism of the real and fake
+    batches in the critic's updates: sigmoid(C(x)) and the relativistic-average reading
+    (:mod:`ganlib.realism`). With ``standardize`` the networks see data divided by
+    :meth:`MixtureRun.data_scale`; samples, scores, ``w1`` and ``critic`` are all reported in the
+    data's own units.
     """
+
     torch.manual_seed(spec.seed)
     sample, centers, std = spec.data()
     scale = spec.data_scale()
@@ -136,7 +141,7 @@ def run_mixture(spec: MixtureRun):
 
     train_data = sample if scale == 1.0 else (lambda n, generator=None: sample(n, generator) / scale)
     t0 = time.perf_counter()
-    history = train_gan(G, D, train_data, config, callbacks=[score], progress=False)
+    history = train_gan(G, D, train_data, config, hooks=[RealismProbe()], callbacks=[score], progress=False)
     seconds = time.perf_counter() - t0
     steps = np.array([r["step"] for r in history.metrics])
     result = {
@@ -147,6 +152,8 @@ def run_mixture(spec: MixtureRun):
         "w1": history.metric("w1")[1],
         "critic": history.metric("critic")[1],
         "diverged": history.diverged._asdict() if history.diverged else None,
+        # mean realism of the real and fake batches per scoring interval: sigmoid(C) and the relativistic average
+        **{key: window_means(history[key], steps) for key in ("p_real", "p_fake", "ra_real", "ra_fake")},
     }
     if centers is None:
         return {
@@ -157,6 +164,7 @@ def run_mixture(spec: MixtureRun):
             "final_hq": None,
             "n_modes": 0,
             "lost_modes": None,
+            "missing_modes": None,
         }
     modes, hq = history.metric("modes")[1], history.metric("hq")[1]
     ended = not history.diverged
@@ -168,4 +176,5 @@ def run_mixture(spec: MixtureRun):
         "final_hq": float(hq[-1]) if ended else None,
         "n_modes": len(centers),
         "lost_modes": int((covered_ever & (last["counts"] < 20)).sum()) if ended else None,
+        "missing_modes": len(centers) - int(modes[-1]) if ended else None,
     }
