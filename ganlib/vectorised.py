@@ -46,6 +46,7 @@ __all__ = [
     "per_copy_gradient_penalty",
     "per_copy_r1_penalty",
     "train_seeds_together",
+    "run_seeds_together",
 ]
 
 
@@ -368,3 +369,29 @@ def train_seeds_together(spec, seeds, *, perturb=None):
             )
         results.append(result)
     return results
+
+
+def _train_chunk(job):
+    spec, seeds = job
+    return train_seeds_together(spec, seeds)
+
+
+def run_seeds_together(spec, seeds, workers=None, desc="seeds together"):
+    """:func:`train_seeds_together` with the seeds split into ``workers`` groups, one process each.
+
+    On a CPU one batched model uses one core well; with several cores the seeds are cut into
+    ``workers`` contiguous groups (``None``: every core, :func:`ganlib.batch.default_workers`),
+    each group trained together in a worker of :func:`ganlib.batch.run_batch` (one thread
+    each). Returns one result per seed in the order of ``seeds``. Every copy draws the same
+    numbers however the seeds are grouped; only floating-point rounding may differ with the
+    size of its group.
+    """
+    from .batch import default_workers, run_batch
+
+    seeds, _ = _check(spec, seeds)
+    workers = default_workers() if workers is None else int(workers)
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    groups = [tuple(int(s) for s in g) for g in np.array_split(np.array(seeds), min(workers, len(seeds)))]
+    chunks = run_batch(_train_chunk, [(spec, g) for g in groups], workers=workers, desc=desc)
+    return [r for chunk in chunks for r in chunk]
