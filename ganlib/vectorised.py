@@ -34,6 +34,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .data import Mixture2D
 from .losses import get_loss
 from .metrics import mode_coverage, wasserstein1
 from .models import MLPDiscriminator, MLPGenerator
@@ -228,8 +229,20 @@ def train_seeds_together(spec, seeds, *, perturb=None):
     gens = [torch.Generator().manual_seed(s) for s in seeds]
     data_gens = [torch.Generator().manual_seed(int(torch.randint(2**31, (1,), generator=g))) for g in gens]
 
+    if isinstance(getattr(sample, "__self__", None), Mixture2D):
+        # Mixture2D.sample's draws, in its order, without rebuilding the centres' tensor on every call
+        mix = sample.__self__
+        mix_centers = torch.tensor(mix.centers, dtype=torch.float32)
+
+        def draw(n, g):
+            idx = torch.randint(len(mix_centers), (n,), generator=g)
+            return mix_centers[idx] + mix.std * torch.randn(n, 2, generator=g)
+
+    else:
+        draw = sample
+
     def real_batch():
-        x = torch.stack([sample(B, g) for g in data_gens])
+        x = torch.stack([draw(B, g) for g in data_gens])
         return x if scale == 1.0 else x / scale
 
     def latents():
@@ -305,7 +318,8 @@ def train_seeds_together(spec, seeds, *, perturb=None):
             with torch.no_grad():
                 x_fake = G(latents())
             updates += 1
-            d_real, d_fake = D(x_real), D(x_fake)  # (S, B)
+            # real and fake batches through the critic in one call (an MLP treats samples independently)
+            d_real, d_fake = D(torch.cat([x_real, x_fake], dim=1)).split(B, dim=1)  # (S, B) each
             d_losses = d_loss_fn(d_real, d_fake)  # (S,)
             total = d_losses.sum()  # a sum, not a mean: see the docstring
             for p in spec.penalties:
