@@ -72,7 +72,9 @@ class StackedMLP(nn.Module):
         for i, layer in enumerate(nets[0]):
             if isinstance(layer, nn.Linear):
                 # nn.Linear computes x W^T + b: stack W^T so that baddbmm computes b + x W^T per copy
-                self.weights.append(nn.Parameter(torch.stack([net[i].weight.detach().t() for net in nets]).contiguous()))
+                self.weights.append(
+                    nn.Parameter(torch.stack([net[i].weight.detach().t() for net in nets]).contiguous())
+                )
                 self.biases.append(nn.Parameter(torch.stack([net[i].bias.detach()[None, :] for net in nets])))
                 self.layers.append(len(self.weights) - 1)
             elif any(True for _ in layer.parameters()) or any(True for _ in layer.buffers()):
@@ -272,6 +274,8 @@ def train_seeds_together(spec, seeds, *, perturb=None):
                 continue
             first = None
             for name, values in block.items():
+                if name == "d_loss" and not config.d_steps:  # a frozen critic computes no loss
+                    continue
                 bad = ~torch.isfinite(values[:, k])
                 if bad.any():
                     i = int(torch.nonzero(bad)[0])
