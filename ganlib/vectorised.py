@@ -39,6 +39,7 @@ from .losses import get_loss
 from .metrics import mode_coverage, wasserstein1
 from .models import MLPDiscriminator, MLPGenerator
 from .penalties import GradientPenalty, R1Penalty, WeightClipping
+from .realism import window_means
 from .train import make_optimizer
 
 __all__ = [
@@ -261,6 +262,8 @@ def train_seeds_together(spec, seeds, *, perturb=None):
     rows = [[] for _ in range(S)]  # scorings per copy
     diverged = [None] * S
     d_log, g_log, pen_log = [], [], {p.name: [] for p in spec.penalties if p.weight}
+    # per step and copy, the last critic update's realism readings, as train_gan and RealismProbe log them
+    realism_log = []  # (S, 4): p_real, p_fake, ra_real, ra_fake
     logged_steps = 0
 
     def flush(step):
@@ -324,6 +327,7 @@ def train_seeds_together(spec, seeds, *, perturb=None):
             updates += 1
             # real and fake batches through the critic in one call (an MLP treats samples independently)
             d_real, d_fake = D(torch.cat([x_real, x_fake], dim=1)).split(B, dim=1)  # (S, B) each
+            d_real_last, d_fake_last = d_real, d_fake
             d_losses = d_loss_fn(d_real, d_fake)  # (S,)
             total = d_losses.sum()  # a sum, not a mean: see the docstring
             for p in spec.penalties:
@@ -349,6 +353,22 @@ def train_seeds_together(spec, seeds, *, perturb=None):
             opt_g.zero_grad(set_to_none=True)
             g_losses.sum().backward()
             opt_g.step()
+        if config.d_steps:
+            with torch.no_grad():
+                c_real, c_fake = d_real_last.detach(), d_fake_last.detach()
+                realism_log.append(
+                    torch.stack(
+                        [
+                            torch.sigmoid(c_real).mean(1),
+                            torch.sigmoid(c_fake).mean(1),
+                            torch.sigmoid(c_real - c_fake.mean(1, keepdim=True)).mean(1),
+                            torch.sigmoid(c_fake - c_real.mean(1, keepdim=True)).mean(1),
+                        ],
+                        dim=1,
+                    )
+                )
+        else:
+            realism_log.append(torch.full((S, 4), float("nan")))
         d_log.append(d_losses.detach() if config.d_steps else torch.full((S,), float("nan")))
         g_log.append(g_losses.detach())
         for name, values in pen_log.items():  # a term not computed this step (a lazy penalty) counts as finite
@@ -359,10 +379,15 @@ def train_seeds_together(spec, seeds, *, perturb=None):
     D.requires_grad_(True)
     seconds = (time.perf_counter() - t0) / S
 
+    realism = torch.stack(realism_log).double().numpy() if realism_log else np.zeros((0, S, 4))  # (steps, S, 4)
     results = []
     for k, seed in enumerate(seeds):
         steps = np.array([r["step"] for r in rows[k]])
         ended = diverged[k] is None
+        windows = {
+            key: window_means(realism[:, k, j], steps) if len(steps) else np.array([])
+            for j, key in enumerate(("p_real", "p_fake", "ra_real", "ra_fake"))
+        }
         result = {
             "spec": asdict(replace(spec, seed=seed)),
             "step": steps,
@@ -371,9 +396,12 @@ def train_seeds_together(spec, seeds, *, perturb=None):
             "w1": np.array([r["w1"] for r in rows[k] if "w1" in r]),
             "critic": np.array([r["critic"] for r in rows[k] if "critic" in r]),
             "diverged": diverged[k],
+            **windows,
         }
         if centers is None:
-            result.update(modes=None, hq=None, final_modes=None, final_hq=None, n_modes=0, lost_modes=None)
+            result.update(
+                modes=None, hq=None, final_modes=None, final_hq=None, n_modes=0, lost_modes=None, missing_modes=None
+            )
         else:
             modes = np.array([r["modes"] for r in rows[k]])
             hq = np.array([r["hq"] for r in rows[k]])
@@ -384,6 +412,7 @@ def train_seeds_together(spec, seeds, *, perturb=None):
                 final_hq=float(hq[-1]) if ended else None,
                 n_modes=n_modes,
                 lost_modes=int((covered_ever[k] & (counts[k] < 20)).sum()) if ended else None,
+                missing_modes=n_modes - int(modes[-1]) if ended else None,
             )
         results.append(result)
     return results

@@ -122,6 +122,9 @@ def test_results_have_run_mixtures_keys():
     assert set(together[0]) == set(single)
     assert together[0]["spec"] == single["spec"]
     np.testing.assert_array_equal(together[0]["step"], single["step"])
+    for key in ("p_real", "p_fake", "ra_real", "ra_fake"):  # the realism readings per scoring interval
+        np.testing.assert_allclose(together[0][key], single[key], atol=1e-3)
+    assert together[0]["missing_modes"] == single["missing_modes"]
 
 
 @pytest.mark.parametrize(
