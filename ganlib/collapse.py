@@ -40,6 +40,5 @@ def less_collapse(candidate, baseline, comparison=LESS_COLLAPSE):
         raise ValueError("less_collapse needs runs on a mixture with modes (the swiss roll has none)")
     judgement = comparison.judge(candidate, baseline)
     if not baseline_collapses(baseline):
-        judgement = judgement.undecided("the baseline covers every mode in every run and loses none: no collapse to reduce")
+        judgement = judgement.undecided("the baseline covers every mode in every run and loses none: nothing to reduce")
     return judgement
-

@@ -17,7 +17,7 @@ def test_a_baseline_that_never_collapses_leaves_the_claim_undecided():
     fewer = [_run(6) for _ in range(5)]
     assert not baseline_collapses(full)
     j = less_collapse(fewer, full)
-    assert j.outcome == NOT_DECIDED and "no collapse to reduce" in j.note and j.effect == pytest.approx(-2)
+    assert j.outcome == NOT_DECIDED and "nothing to reduce" in j.note and j.effect == pytest.approx(-2)
 
 
 def test_where_the_baseline_collapses_the_comparison_decides_both_ways():
