@@ -5,7 +5,8 @@ JS(P || Q) = log 2 - L_D / 2 at its optimum (:func:`js_from_logits`); its logit 
 Donsker-Varadhan's lower bound KL(P || Q) >= E_P[T] - log E_Q[exp T], which holds for any T
 (:func:`dv_kl_lower_bound`). :func:`discriminator_divergences` trains one and reads both;
 :func:`parallel_lines` does so for Arjovsky et al.'s two parallel segments, beside POT's W1. A
-Wasserstein critic f gives the Kantorovich-Rubinstein dual E_P[f] - E_Q[f] (:func:`kr_dual`).
+Wasserstein critic f gives the Kantorovich-Rubinstein dual E_P[f] - E_Q[f] (:func:`kr_dual`);
+:func:`penalised_critic_dual` trains one with the gradient penalty between two 1-D laws and reads it.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from .data import VerticalSegment
 from .losses import LOSSES
 from .metrics import wasserstein1
 from .models import MLPDiscriminator
+from .penalties import GradientPenalty
 from .train import TrainConfig, train_critic
 
-__all__ = ["js_from_logits", "dv_kl_lower_bound", "kr_dual", "discriminator_divergences", "parallel_lines"]
+__all__ = [
+    "js_from_logits",
+    "dv_kl_lower_bound",
+    "kr_dual",
+    "penalised_critic_dual",
+    "discriminator_divergences",
+    "parallel_lines",
+]
 
 
 def js_from_logits(logits_p, logits_q):
@@ -39,6 +48,29 @@ def kr_dual(critic, x_p, x_q):
     device = next(critic.parameters()).device
     with torch.no_grad():
         return float(critic(x_p.to(device)).mean() - critic(x_q.to(device)).mean())
+
+
+def penalised_critic_dual(sample_p, sample_q, x_p, x_q, steps, seed, gp_weight=10.0, hidden=64, depth=2, device="cpu"):
+    """Train a 1-D MLP critic with the gradient penalty between two samplers; return ``(dual, critic)``.
+
+    The critic's loss is E_Q[f] - E_P[f] + ``gp_weight`` E[(|f'(x_hat)| - 1)^2] (WGAN-GP), Adam 1e-3,
+    betas (0.5, 0.9), batches of 512, ``steps`` steps; its weights from ``seed``, its batches from
+    ``seed + 7``. ``dual`` is :func:`kr_dual` on the fixed samples ``x_p`` and ``x_q`` (1-D, (N, 1)).
+    """
+    torch.manual_seed(seed)
+    critic = MLPDiscriminator(1, hidden, depth)
+    config = TrainConfig(
+        steps=steps,
+        batch_size=512,
+        loss="wgan",
+        lr_d=1e-3,
+        beta1=0.5,
+        beta2=0.9,
+        penalties=(GradientPenalty(gp_weight),),
+        seed=seed + 7,
+    )
+    train_critic(critic, sample_p, sample_q, config, device=device)
+    return kr_dual(critic, x_p, x_q), critic
 
 
 def discriminator_divergences(sample_p, sample_q, n, steps, seed, hidden=32, depth=2, lr=1e-2):

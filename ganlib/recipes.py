@@ -110,6 +110,20 @@ _RECIPES = [
         notes="the official image code uses betas (0.5, 0.9)",
     ),
     Recipe(
+        "wgan_toy",
+        "improved_wgan_training gan_toy.py, MODE 'wgan': RMSProp 5e-5, clip +-0.01, CRITIC_ITERS 5, "
+        "BATCH_SIZE 256, 3x512 ReLU MLPs, data divided by its std",
+        TrainConfig(
+            loss="wgan",
+            optimizer="rmsprop",
+            lr_g=5e-5,
+            lr_d=5e-5,
+            d_steps=5,
+            batch_size=256,
+            penalties=(WeightClipping(0.01),),
+        ),
+    ),
+    Recipe(
         "wgan_gp_toy",
         "improved_wgan_training gan_toy.py: LAMBDA 0.1, CRITIC_ITERS 5, BATCH_SIZE 256, Adam 1e-4, "
         "betas (0.5, 0.9), 3x512 ReLU MLPs, data divided by its std",

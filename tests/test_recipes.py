@@ -27,6 +27,9 @@ def test_the_two_wgan_gp_settings_differ_where_their_sources_do():
     assert image.penalties == (GradientPenalty(10.0),) and toy.penalties == (GradientPenalty(0.1),)
     assert (image.beta1, toy.beta1, image.batch_size, toy.batch_size) == (0.0, 0.5, 64, 256)
     assert RECIPES["wgan"].train.penalties == (WeightClipping(0.01),)
+    # the toy code's clipping mode differs from the WGAN code only in its batch
+    wgan, wgan_toy = RECIPES["wgan"].train, RECIPES["wgan_toy"].train
+    assert wgan_toy == TrainConfig(**{**wgan.__dict__, "batch_size": 256}) and wgan.batch_size == 64
 
 
 def test_rows_describe_the_config_and_replace_keeps_the_name():

@@ -35,3 +35,17 @@ def test_as_the_discriminator_wins_the_minimax_gradient_saturates_and_runs_repea
     assert mm["mean"][-1] < 0.1 * ns["mean"][-1] and mm["mean"][-1] < mm["mean"][0]
     again = run_spec(spec)
     assert np.array_equal(again["gradients"]["minimax"]["mean"], mm["mean"]) and again["spec"] == r["spec"]
+
+
+def test_instance_noise_keeps_the_minimax_gradient_and_tails_are_read_per_sample():
+    small = dict(lr_d=1e-3, steps=200, log_every=100, probe_batches=2, probe_size=64)
+    plain = run_perfect_discriminator(PerfectDiscriminatorRun(tail_samples=300, **small))
+    noisy = run_perfect_discriminator(PerfectDiscriminatorRun(instance_noise=1.0, **small))
+    # with the supports blurred into each other D cannot win, and log(1 - D) keeps its slope
+    assert noisy["p_fake"][-1] > 10 * plain["p_fake"][-1]
+    assert noisy["gradients"]["minimax"]["mean"][-1] > 10 * plain["gradients"]["minimax"]["mean"][-1]
+    tails = plain["sample_gradients"]
+    assert set(tails) == {"minimax", "non_saturating"} and tails["minimax"].shape == (300,)
+    assert np.all(tails["non_saturating"] > 0) and noisy["sample_gradients"] == {}
+    with pytest.raises(ValueError, match="instance_noise"):
+        PerfectDiscriminatorRun(instance_noise=-0.1)

@@ -32,3 +32,28 @@ def test_clipped_critics_keep_their_weights_in_bounds_and_a_harder_clip_starves_
     gp = run_spec(gp_spec)
     assert gp["share_at_bound"] is None and np.all(gp["layer_grad_norms"] > 0)
     assert np.array_equal(run_deep_critic(gp_spec)["layer_grad_norms"], gp["layer_grad_norms"])
+
+
+def test_the_activation_gradients_show_the_trend_over_depth_that_the_clip_sets():
+    # he init, 64 units: a clip of 0.01 leaves a gain ~0.01 * sqrt(32) per layer, so the signal vanishes downwards
+    small = dict(steps=10, width=64, depth=4, n_probe=128, init="he")
+    clipped = run_deep_critic(DeepCriticRun.from_recipe("wgan", penalties=(WeightClipping(0.01),), **small))
+    norms = clipped["activation_grad_norms"]
+    assert len(norms) == 5 and np.all(norms > 0) and np.all(np.diff(norms[1:]) > 0)  # smaller at every step down
+    assert clipped["depth_slope"] < -0.5
+    with pytest.raises(ValueError, match="unknown init"):
+        DeepCriticRun(init="xavier")
+
+
+def test_he_init_matches_the_toy_codes_scale():
+    import torch
+
+    from ganlib.models import MLPDiscriminator
+    from ganlib.runs.weight_clipping import _he_init_
+
+    torch.manual_seed(0)
+    critic = MLPDiscriminator(2, 512, 3)
+    _he_init_(critic)
+    hidden = critic.net[2]
+    weight, bias = hidden.weight.detach(), hidden.bias.detach()
+    assert float(weight.std()) == pytest.approx(np.sqrt(2 / 512), rel=0.02) and float(bias.abs().max()) == 0
