@@ -198,16 +198,22 @@ def verdict(name, holds=None, value=None, expected=None, *, judgement=None):
     entry = {"kind": "verdict", "name": str(name), "outcome": result, "holds": _HOLDS_FLAG[result]}
     entry.update(value=_plain(value), expected=_plain(expected), **fields)
     _emit(entry)
-    numbers = []
-    if value is not None:
-        numbers.append(f"measured {format_value(entry['value'])}")
-    if expected is not None:
-        numbers.append(f"claim {format_value(entry['expected'])}")
+    numbers = _numbers(entry, "claim")
     parts = [str(judgement)] if judgement is not None else []
     if numbers:
-        parts.append(", ".join(numbers))
+        parts.append(numbers)
     evidence = "; ".join(parts)
     _show(f"{result.upper()}  {name}" + (": " + evidence if parts else ""), result.upper(), name, evidence)
+
+
+def _numbers(entry, expected_word):
+    """``measured v, <expected_word> e`` from a recorded entry, leaving out what was not given."""
+    numbers = []
+    if entry["value"] is not None:
+        numbers.append(f"measured {format_value(entry['value'])}")
+    if entry["expected"] is not None:
+        numbers.append(f"{expected_word} {format_value(entry['expected'])}")
+    return ", ".join(numbers)
 
 
 def outcome(entry):
@@ -220,14 +226,9 @@ def _judge(kind, flag, ok, words, expected_word, name, value, expected):
     ok = bool(ok)
     entry = {"kind": kind, "name": str(name), flag: ok, "value": _plain(value), "expected": _plain(expected)}
     _emit(entry)
-    numbers = []
-    if value is not None:
-        numbers.append(f"measured {format_value(entry['value'])}")
-    if expected is not None:
-        numbers.append(f"{expected_word} {format_value(entry['expected'])}")
+    numbers = _numbers(entry, expected_word)
     word = words[0] if ok else words[1]
-    line = f"{word}  {name}" + (": " + ", ".join(numbers) if numbers else "")
-    _show(line, word, name, ", ".join(numbers))
+    _show(f"{word}  {name}" + (": " + numbers if numbers else ""), word, name, numbers)
 
 
 def verdicts():
